@@ -1,0 +1,18 @@
+package dev.chatsync.fanout;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * Turns each stored message into one inbox entry per member: stage 1 ({@code expand}) expands a
+ * conversation's members, stage 2 ({@code inbox}) is the single writer of each user's inbox.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class FanoutApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(FanoutApplication.class, args);
+  }
+}

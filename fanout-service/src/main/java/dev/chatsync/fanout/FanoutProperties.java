@@ -1,0 +1,18 @@
+package dev.chatsync.fanout;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code chat.fanout.*}.
+ *
+ * @param inboxTtl how long an inbox entry lives; a device offline for longer rebuilds from the
+ *     conversation list and history (DESIGN.md idea 3)
+ * @param retryBackoffMax the longest pause between two attempts at a record that failed; records
+ *     are retried until they succeed, never skipped (P1)
+ */
+@ConfigurationProperties("chat.fanout")
+public record FanoutProperties(
+    @DefaultValue("7d") Duration inboxTtl,
+    @DefaultValue("10s") Duration retryBackoffMax) {}

@@ -1,0 +1,18 @@
+package dev.chatsync.message;
+
+import dev.chatsync.contracts.identity.GatewayIdentityConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
+
+/** Conversations, membership, the send path and history. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@Import(GatewayIdentityConfiguration.class)
+public class MessageServiceApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(MessageServiceApplication.class, args);
+  }
+}

@@ -1,0 +1,9 @@
+package dev.chatsync.message.conversation;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A conversation with its members; {@code headSeq} is the last seq allocated in it. */
+public record Conversation(
+    String conversationId, ConversationType type, String title, String creatorId, Instant createdAt,
+    List<String> members, long headSeq) {}

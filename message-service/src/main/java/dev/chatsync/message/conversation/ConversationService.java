@@ -1,0 +1,112 @@
+package dev.chatsync.message.conversation;
+
+import dev.chatsync.contracts.Ids;
+import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.message.MessageProperties;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** The rules of creating and reading conversations. */
+@Service
+public class ConversationService {
+
+  static final int MAX_TITLE_LENGTH = 200;
+
+  private final ConversationStore store;
+  private final MessageProperties properties;
+  private final Clock clock;
+
+  ConversationService(ConversationStore store, MessageProperties properties) {
+    this.store = store;
+    this.properties = properties;
+    this.clock = Clock.systemUTC();
+  }
+
+  /** The outcome of a create: {@code created} is false when an existing direct conversation was returned. */
+  public record Created(Conversation conversation, boolean created) {}
+
+  public Mono<Created> create(Caller caller, CreateConversationRequest request) {
+    if (request == null) {
+      return Mono.error(Problems.invalid("body", "is required"));
+    }
+    ConversationType type = ConversationType.fromWire(request.type());
+    if (type == null) {
+      return Mono.error(Problems.invalid("type", "must be \"direct\" or \"group\""));
+    }
+    List<String> members;
+    try {
+      members = members(caller, request.members(), type);
+    } catch (RuntimeException invalid) {
+      return Mono.error(invalid);
+    }
+    if (type == ConversationType.DIRECT) {
+      return createDirect(caller, members);
+    }
+    String title = request.title() == null ? "" : request.title().strip();
+    if (title.length() > MAX_TITLE_LENGTH) {
+      return Mono.error(Problems.invalid("title", "must be at most " + MAX_TITLE_LENGTH + " characters"));
+    }
+    Conversation conversation = new Conversation(UUID.randomUUID().toString(), type, title, caller.userId(),
+        clock.instant(), members, 0);
+    return store.create(conversation).thenReturn(new Created(conversation, true));
+  }
+
+  /** A direct conversation between two users is one conversation: creating it again returns it. */
+  private Mono<Created> createDirect(Caller caller, List<String> members) {
+    String pairKey = String.join("|", members.stream().sorted().toList());
+    String candidateId = UUID.randomUUID().toString();
+    return store.claimDirect(pairKey, candidateId).flatMap(ownerId -> {
+      Conversation conversation = new Conversation(ownerId, ConversationType.DIRECT, null, caller.userId(),
+          clock.instant(), members, 0);
+      // Also when the pair was claimed before: a creator that crashed between the claim and the
+      // conversation rows left the claim only, and this completes it (create is idempotent).
+      return store.create(conversation)
+          .then(store.find(ownerId))
+          .map(found -> new Created(found.orElse(conversation), ownerId.equals(candidateId)));
+    });
+  }
+
+  public Mono<Conversation> get(Caller caller, String conversationId) {
+    if (!Ids.isValid(conversationId)) {
+      return Mono.error(Problems.invalid("conversationId", "is not a conversation id"));
+    }
+    return store.find(conversationId).flatMap(found -> {
+      if (found.isEmpty()) {
+        return Mono.error(Problems.notFound("No conversation " + conversationId + "."));
+      }
+      if (!found.get().members().contains(caller.userId())) {
+        return Mono.error(Problems.forbidden("You are not a member of conversation " + conversationId + "."));
+      }
+      return Mono.just(found.get());
+    });
+  }
+
+  private List<String> members(Caller caller, List<String> requested, ConversationType type) {
+    if (requested == null || requested.isEmpty()) {
+      throw Problems.invalid("members", "must name at least one other user");
+    }
+    Set<String> members = new LinkedHashSet<>();
+    members.add(caller.userId());
+    for (int i = 0; i < requested.size(); i++) {
+      String problem = Ids.problemWith(requested.get(i));
+      if (problem != null) {
+        throw Problems.invalid("members[" + i + "]", problem);
+      }
+      members.add(requested.get(i));
+    }
+    if (type == ConversationType.DIRECT && members.size() != 2) {
+      throw Problems.invalid("members", "of a direct conversation must be exactly one other user");
+    }
+    if (members.size() > properties.maxGroupMembers()) {
+      throw Problems.invalid("members", "must be at most " + properties.maxGroupMembers() + " users");
+    }
+    return new ArrayList<>(members);
+  }
+}

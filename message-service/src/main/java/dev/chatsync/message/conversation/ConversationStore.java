@@ -1,0 +1,26 @@
+package dev.chatsync.message.conversation;
+
+import java.util.Optional;
+import reactor.core.publisher.Mono;
+
+/** Where conversations and their members live. */
+public interface ConversationStore {
+
+  /**
+   * Stores a new conversation and its members. Idempotent: storing the same conversation again
+   * changes nothing, and never resets the head seq of one that exists. Members are written before
+   * the conversation row, so a conversation that can be found always has its members.
+   */
+  Mono<Void> create(Conversation conversation);
+
+  /**
+   * Claims {@code pairKey} for the direct conversation {@code candidateId}, atomically: returns the
+   * id that owns the pair, which is {@code candidateId} only if nobody claimed the pair before.
+   */
+  Mono<String> claimDirect(String pairKey, String candidateId);
+
+  Mono<Optional<Conversation>> find(String conversationId);
+
+  /** The membership of {@code userId} in the conversation, empty if they are not a member. */
+  Mono<Optional<Member>> member(String conversationId, String userId);
+}

@@ -1,0 +1,12 @@
+package dev.chatsync.message.conversation;
+
+import java.util.List;
+
+/** A conversation as API.md shows it. */
+record ConversationView(String conversationId, String type, String title, List<String> members, long headSeq) {
+
+  static ConversationView of(Conversation conversation) {
+    return new ConversationView(conversation.conversationId(), conversation.type().wireName(), conversation.title(),
+        conversation.members(), conversation.headSeq());
+  }
+}

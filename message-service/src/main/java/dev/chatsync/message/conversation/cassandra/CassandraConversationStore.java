@@ -1,0 +1,112 @@
+package dev.chatsync.message.conversation.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.message.conversation.Conversation;
+import dev.chatsync.message.conversation.ConversationStore;
+import dev.chatsync.message.conversation.ConversationType;
+import dev.chatsync.message.conversation.Member;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+class CassandraConversationStore implements ConversationStore {
+
+  /** Members per single-partition batch: well under Cassandra's batch size warning. */
+  private static final int MEMBERS_PER_BATCH = 50;
+
+  private final CqlSession session;
+  private final PreparedStatement insertMember;
+  private final PreparedStatement insertByUser;
+  private final PreparedStatement insertConversation;
+  private final PreparedStatement claimDirect;
+  private final PreparedStatement selectConversation;
+  private final PreparedStatement selectMembers;
+  private final PreparedStatement selectMember;
+
+  CassandraConversationStore(CqlSession session) {
+    this.session = session;
+    insertMember = session.prepare("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) "
+        + "VALUES (?, ?, ?, ?)");
+    insertByUser = session.prepare("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq) VALUES (?, ?, ?)");
+    // IF NOT EXISTS: a repeated create must never reset the head seq of a live conversation (P3).
+    insertConversation = session.prepare("INSERT INTO conversations (conversation_id, type, title, creator_id, created_at, head_seq) "
+        + "VALUES (?, ?, ?, ?, ?, 0) IF NOT EXISTS");
+    claimDirect = session.prepare("INSERT INTO direct_conversations (pair_key, conversation_id) VALUES (?, ?) IF NOT EXISTS");
+    selectConversation = session.prepare("SELECT type, title, creator_id, created_at, head_seq FROM conversations WHERE conversation_id = ?");
+    selectMembers = session.prepare("SELECT user_id FROM conversation_members WHERE conversation_id = ?");
+    selectMember = session.prepare("SELECT joined_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
+  }
+
+  @Override
+  public Mono<Void> create(Conversation c) {
+    Flux<Statement<?>> memberBatches = Flux.fromIterable(chunks(c.members(), MEMBERS_PER_BATCH)).map(chunk -> {
+      BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED);
+      chunk.forEach(user -> batch.addStatement(insertMember.bind(c.conversationId(), user, 0L, c.createdAt())));
+      return batch.build();
+    });
+    Flux<Statement<?>> byUser = Flux.fromIterable(c.members())
+        .map(user -> insertByUser.bind(user, c.conversationId(), 0L));
+    return Flux.concat(memberBatches, byUser)
+        .flatMap(this::execute, 16)
+        .then(execute(insertConversation.bind(c.conversationId(), c.type().wireName(), c.title(), c.creatorId(), c.createdAt())))
+        .then();
+  }
+
+  @Override
+  public Mono<String> claimDirect(String pairKey, String candidateId) {
+    return execute(claimDirect.bind(pairKey, candidateId))
+        .map(result -> result.wasApplied() ? candidateId : result.one().getString("conversation_id"));
+  }
+
+  @Override
+  public Mono<Optional<Conversation>> find(String conversationId) {
+    Mono<Optional<Row>> row = execute(selectConversation.bind(conversationId)).map(result -> Optional.ofNullable(result.one()));
+    return row.flatMap(found -> found.isEmpty()
+        ? Mono.just(Optional.<Conversation>empty())
+        : members(conversationId).map(members -> Optional.of(toConversation(conversationId, found.get(), members))));
+  }
+
+  @Override
+  public Mono<Optional<Member>> member(String conversationId, String userId) {
+    return execute(selectMember.bind(conversationId, userId))
+        .map(result -> Optional.ofNullable(result.one()).map(row -> new Member(conversationId, userId, row.getLong("joined_seq"))));
+  }
+
+  private Mono<List<String>> members(String conversationId) {
+    return execute(selectMembers.bind(conversationId)).expand(page -> page.hasMorePages()
+            ? Mono.fromCompletionStage(page.fetchNextPage())
+            : Mono.empty())
+        .concatMapIterable(AsyncResultSet::currentPage)
+        .map(row -> row.getString("user_id"))
+        .collectList();
+  }
+
+  private static Conversation toConversation(String id, Row row, List<String> members) {
+    return new Conversation(id, ConversationType.valueOf(row.getString("type").toUpperCase(Locale.ROOT)),
+        row.getString("title"), row.getString("creator_id"), row.getInstant("created_at"), members, row.getLong("head_seq"));
+  }
+
+  private Mono<AsyncResultSet> execute(Statement<?> statement) {
+    return Mono.fromCompletionStage(() -> session.executeAsync(statement));
+  }
+
+  private static <T> List<List<T>> chunks(List<T> items, int size) {
+    List<List<T>> chunks = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += size) {
+      chunks.add(items.subList(i, Math.min(items.size(), i + size)));
+    }
+    return chunks;
+  }
+}

@@ -1,0 +1,8 @@
+package dev.chatsync.message.send;
+
+import java.time.Instant;
+
+/** A message in a conversation's storage timeline, as API.md shows it. */
+public record Message(
+    String conversationId, long seq, String messageId, String clientMsgId, String senderId, String type, String body,
+    Instant sentAt) {}

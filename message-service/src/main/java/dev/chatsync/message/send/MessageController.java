@@ -1,0 +1,40 @@
+package dev.chatsync.message.send;
+
+import dev.chatsync.contracts.identity.Caller;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/v1/conversations/{conversationId}/messages")
+class MessageController {
+
+  private final SendService sender;
+  private final HistoryService history;
+
+  MessageController(SendService sender, HistoryService history) {
+    this.sender = sender;
+    this.history = history;
+  }
+
+  @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
+  Mono<SentMessage> send(Caller caller, @PathVariable String conversationId,
+      @RequestBody(required = false) SendMessageRequest request) {
+    return sender.send(caller, conversationId, request);
+  }
+
+  @GetMapping
+  Mono<HistoryPage> history(Caller caller, @PathVariable String conversationId,
+      @RequestParam(required = false) Long before, @RequestParam(required = false) Long after,
+      @RequestParam(required = false) Integer limit) {
+    return history.history(caller, conversationId, before, after, limit);
+  }
+}

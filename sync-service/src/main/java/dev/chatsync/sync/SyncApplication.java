@@ -1,0 +1,16 @@
+package dev.chatsync.sync;
+
+import dev.chatsync.contracts.identity.GatewayIdentityConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
+
+/** A device's view of its user's inbox: "everything after seq X", page by page. */
+@SpringBootApplication
+@Import(GatewayIdentityConfiguration.class)
+public class SyncApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(SyncApplication.class, args);
+  }
+}

@@ -1,0 +1,7 @@
+package dev.chatsync.sync.inbox;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** An inbox entry as a device receives it: {@code message} is set for kind "message". */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SyncEntry(long seq, String kind, String conversationId, Message message) {}

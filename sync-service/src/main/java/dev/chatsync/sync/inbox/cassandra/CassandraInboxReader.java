@@ -1,0 +1,57 @@
+package dev.chatsync.sync.inbox.cassandra;
+
+import static dev.chatsync.contracts.StorageTimeline.bucketOf;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.sync.inbox.InboxEntry;
+import dev.chatsync.sync.inbox.InboxReader;
+import dev.chatsync.sync.inbox.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+@Repository
+class CassandraInboxReader implements InboxReader {
+
+  private final CqlSession session;
+  private final PreparedStatement selectEntries;
+  private final PreparedStatement selectMessage;
+
+  CassandraInboxReader(CqlSession session) {
+    this.session = session;
+    selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id FROM inbox_by_user "
+        + "WHERE user_id = ? AND inbox_seq > ? LIMIT ?");
+    selectMessage = session.prepare("SELECT message_id, client_msg_id, sender_id, type, body, sent_at FROM messages_by_conversation "
+        + "WHERE conversation_id = ? AND bucket = ? AND seq = ?");
+  }
+
+  @Override
+  public Mono<List<InboxEntry>> entriesAfter(String userId, long after, int limit) {
+    return execute(selectEntries.bind(userId, after, limit)).map(result -> {
+      List<InboxEntry> entries = new ArrayList<>(limit);
+      // LIMIT is at most MAX_LIMIT + 1, within the driver's first page.
+      for (Row row : result.currentPage()) {
+        entries.add(new InboxEntry(row.getLong("inbox_seq"), row.getString("kind"), row.getString("conversation_id"),
+            row.getLong("conversation_seq"), row.getString("message_id")));
+      }
+      return entries;
+    });
+  }
+
+  @Override
+  public Mono<Optional<Message>> message(String conversationId, long seq) {
+    return execute(selectMessage.bind(conversationId, bucketOf(seq), seq)).map(result -> Optional.ofNullable(result.one())
+        .map(row -> new Message(conversationId, seq, row.getString("message_id"), row.getString("client_msg_id"),
+            row.getString("sender_id"), row.getString("type"), row.getString("body"), row.getInstant("sent_at"))));
+  }
+
+  private Mono<AsyncResultSet> execute(Statement<?> statement) {
+    return Mono.fromCompletionStage(() -> session.executeAsync(statement));
+  }
+}
