@@ -44,7 +44,7 @@ public class SendService {
     }
     String type = request.type() == null ? "text" : request.type();
     return membership.require(conversationId, caller.userId())
-        .then(messages.allocateSeq(conversationId))
+        .then(Mono.defer(() -> messages.allocateSeq(conversationId)))
         .switchIfEmpty(Mono.error(() -> Problems.notFound("No conversation " + conversationId + ".")))
         .map(seq -> new Message(conversationId, seq, UUID.randomUUID().toString(), request.clientMsgId(), caller.userId(),
             type, request.body(), clock.instant()))

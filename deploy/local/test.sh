@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: starts a fresh real Kafka broker and a real Cassandra node on test ports (so
+# it never touches a running local system), runs every test with ./mvnw verify (unit, slice,
+# integration and end-to-end tests), and stops the infrastructure again, pass or fail.
+# Extra arguments go to Maven, e.g. deploy/local/test.sh -pl message-service -am
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+export CHAT_DATA_DIR="${CHAT_TEST_DATA_DIR:-$PWD/.local-data/test}"
+export CHAT_KAFKA_PORT="${CHAT_TEST_KAFKA_PORT:-19092}"
+export CHAT_KAFKA_CONTROLLER_PORT="${CHAT_TEST_KAFKA_CONTROLLER_PORT:-19093}"
+export CHAT_CASSANDRA_PORT="${CHAT_TEST_CASSANDRA_PORT:-19042}"
+export CHAT_CASSANDRA_STORAGE_PORT="${CHAT_TEST_CASSANDRA_STORAGE_PORT:-17000}"
+export CHAT_CASSANDRA_JMX_PORT="${CHAT_TEST_CASSANDRA_JMX_PORT:-17199}"
+# What the services' tests connect to (Spring reads these environment variables).
+export SPRING_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$CHAT_KAFKA_PORT"
+export SPRING_CASSANDRA_CONTACT_POINTS="127.0.0.1:$CHAT_CASSANDRA_PORT"
+
+# A fresh cluster every run: tests must not depend on what an earlier run left behind.
+deploy/local/infra.sh stop
+rm -rf "$CHAT_DATA_DIR"
+trap 'deploy/local/infra.sh stop' EXIT
+deploy/local/infra.sh start
+./mvnw -B verify "$@"

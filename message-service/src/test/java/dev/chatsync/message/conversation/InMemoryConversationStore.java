@@ -1,0 +1,35 @@
+package dev.chatsync.message.conversation;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/** The {@link ConversationStore} contract in memory, for unit tests of the rules above it. */
+public class InMemoryConversationStore implements ConversationStore {
+
+  final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
+  final Map<String, String> directPairs = new ConcurrentHashMap<>();
+
+  @Override
+  public Mono<Void> create(Conversation conversation) {
+    conversations.putIfAbsent(conversation.conversationId(), conversation);
+    return Mono.empty();
+  }
+
+  @Override
+  public Mono<String> claimDirect(String pairKey, String candidateId) {
+    return Mono.just(directPairs.computeIfAbsent(pairKey, key -> candidateId));
+  }
+
+  @Override
+  public Mono<Optional<Conversation>> find(String conversationId) {
+    return Mono.just(Optional.ofNullable(conversations.get(conversationId)));
+  }
+
+  @Override
+  public Mono<Optional<Member>> member(String conversationId, String userId) {
+    return find(conversationId).map(found -> found.filter(c -> c.members().contains(userId))
+        .map(c -> new Member(conversationId, userId, 0)));
+  }
+}

@@ -1,0 +1,167 @@
+package dev.chatsync.message.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.identity.GatewayIdentity;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The send path against the real Cassandra node and Kafka broker the test command starts. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+@ActiveProfiles("local")
+class SendPathIT {
+
+  @Autowired WebTestClient web;
+  @Autowired GatewayIdentity identity;
+  @Autowired CqlSession cql;
+  @Autowired JsonMapper json;
+  @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers;
+
+  private final String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @Test
+  void aSentMessageIsStoredInTheTimelineAndPublishedKeyedByConversation() {
+    String conversationId = createGroup(alice, List.of(bob));
+
+    SentMessage first = send(alice, conversationId, "m-1", "hello");
+    SentMessage second = send(bob, conversationId, "m-2", "hi alice");
+
+    assertThat(first.seq()).isEqualTo(1);
+    assertThat(second.seq()).isEqualTo(2);
+    assertThat(second.senderId()).isEqualTo(bob);
+
+    List<Row> stored = cql.execute("SELECT seq, body, sender_id, client_msg_id FROM messages_by_conversation "
+        + "WHERE conversation_id = ? AND bucket = 0", conversationId).all();
+    assertThat(stored).extracting(row -> row.getLong("seq")).containsExactly(1L, 2L);
+    assertThat(stored).extracting(row -> row.getString("body")).containsExactly("hello", "hi alice");
+    assertThat(stored).extracting(row -> row.getString("client_msg_id")).containsExactly("m-1", "m-2");
+
+    List<MessageAppended> published = awaitPublished(conversationId, 2);
+    assertThat(published).extracting(MessageAppended::seq).containsExactly(1L, 2L);
+    assertThat(published).extracting(MessageAppended::messageId).containsExactly(first.messageId(), second.messageId());
+
+    HistoryPage history = as(bob).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange()
+        .expectStatus().isOk().expectBody(HistoryPage.class).returnResult().getResponseBody();
+    assertThat(history.items()).extracting(Message::body).containsExactly("hello", "hi alice");
+    assertThat(history.hasMore()).isFalse();
+  }
+
+  @Test
+  void historyPagesBackwardsWithHasMore() {
+    String conversationId = createGroup(alice, List.of(bob));
+    for (int i = 1; i <= 5; i++) {
+      send(alice, conversationId, "m-" + i, "message " + i);
+    }
+
+    HistoryPage newest = history(conversationId, "limit=2");
+    assertThat(newest.items()).extracting(Message::seq).containsExactly(4L, 5L);
+    assertThat(newest.hasMore()).isTrue();
+
+    HistoryPage older = history(conversationId, "before=4&limit=3");
+    assertThat(older.items()).extracting(Message::seq).containsExactly(1L, 2L, 3L);
+    assertThat(older.hasMore()).isFalse();
+
+    HistoryPage forward = history(conversationId, "after=2&limit=2");
+    assertThat(forward.items()).extracting(Message::seq).containsExactly(3L, 4L);
+    assertThat(forward.hasMore()).isTrue();
+  }
+
+  @Test
+  void onlyMembersSendAndRead() {
+    String conversationId = createGroup(alice, List.of(bob));
+    String mallory = "mallory-" + UUID.randomUUID().toString().substring(0, 8);
+
+    as(mallory).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", "m-1", "body", "let me in")).exchange()
+        .expectStatus().isForbidden()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/forbidden"));
+    as(mallory).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange().expectStatus().isForbidden();
+    as(alice).get().uri("/api/v1/conversations/{id}/messages", "no-such-conversation").exchange().expectStatus().isNotFound();
+  }
+
+  @Test
+  void refusesCallsWithoutTheGatewaysIdentity() {
+    web.get().uri("/api/v1/conversations/{id}", "any").exchange()
+        .expectStatus().isUnauthorized()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+  }
+
+  @Test
+  void badInputGetsAProblemNamingTheField() {
+    String conversationId = createGroup(alice, List.of(bob));
+    as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", "m-1", "body", "x".repeat(16385))).exchange()
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("body");
+    as(alice).get().uri("/api/v1/conversations/{id}/messages?limit=201", conversationId).exchange()
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("limit");
+  }
+
+  private String createGroup(String creator, List<String> members) {
+    return as(creator).post().uri("/api/v1/conversations").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("type", "group", "title", "Team", "members", members)).exchange()
+        .expectStatus().isCreated()
+        .expectBody(Map.class).returnResult().getResponseBody().get("conversationId").toString();
+  }
+
+  private SentMessage send(String sender, String conversationId, String clientMsgId, String body) {
+    return as(sender).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", clientMsgId, "type", "text", "body", body)).exchange()
+        .expectStatus().isCreated()
+        .expectBody(SentMessage.class).returnResult().getResponseBody();
+  }
+
+  private HistoryPage history(String conversationId, String query) {
+    return as(alice).get().uri("/api/v1/conversations/" + conversationId + "/messages?" + query).exchange()
+        .expectStatus().isOk().expectBody(HistoryPage.class).returnResult().getResponseBody();
+  }
+
+  private WebTestClient as(String userId) {
+    return web.mutate().defaultHeader(GatewayIdentity.HEADER, identity.sign(new Caller(userId, "test-device"))).build();
+  }
+
+  private List<MessageAppended> awaitPublished(String conversationId, int count) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, "send-path-it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<MessageAppended> found = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(Topics.MESSAGES));
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+          if (conversationId.equals(record.key())) {
+            found.add(json.readValue(record.value(), MessageAppended.class));
+          }
+        });
+        return found.size() >= count;
+      });
+    }
+    return found;
+  }
+}

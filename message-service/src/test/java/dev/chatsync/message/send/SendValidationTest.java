@@ -1,0 +1,51 @@
+package dev.chatsync.message.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.message.MessageProperties;
+import dev.chatsync.message.conversation.InMemoryConversationStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.ErrorResponseException;
+import reactor.core.publisher.Mono;
+
+/** Bad sends are refused before anything is stored or published. */
+class SendValidationTest {
+
+  private final MessageStore untouchable = new MessageStore() {
+    @Override public Mono<Long> allocateSeq(String conversationId) { throw new AssertionError("must not allocate"); }
+    @Override public Mono<Void> append(Message message) { throw new AssertionError("must not append"); }
+    @Override public Mono<Long> head(String conversationId) { throw new AssertionError("must not read"); }
+    @Override public Mono<java.util.List<Message>> range(String c, long l, long u, int n, boolean d) { throw new AssertionError(); }
+  };
+  private final SendService sender = new SendService(new Membership(new InMemoryConversationStore()), untouchable,
+      event -> Mono.error(new AssertionError("must not publish")), new MessageProperties(10, 100, 8));
+  private final Caller alice = new Caller("alice", "phone");
+
+  @Test
+  void refusesEachInvalidFieldByName() {
+    assertInvalid(null, "body");
+    assertInvalid(new SendMessageRequest(null, "text", "hi"), "clientMsgId");
+    assertInvalid(new SendMessageRequest("x".repeat(65), "text", "hi"), "clientMsgId");
+    assertInvalid(new SendMessageRequest("m1", "Text!", "hi"), "type");
+    assertInvalid(new SendMessageRequest("m1", "text", ""), "body");
+    assertInvalid(new SendMessageRequest("m1", "text", null), "body");
+    // 10 bytes allowed here: 6 characters of 2 bytes each are 12 bytes.
+    assertInvalid(new SendMessageRequest("m1", "text", "éééééé"), "body");
+  }
+
+  @Test
+  void aNonMemberIsRefusedBeforeASeqIsAllocated() {
+    assertThatThrownBy(() -> sender.send(alice, "no-such-conversation", new SendMessageRequest("m1", null, "hi")).block())
+        .isInstanceOfSatisfying(ErrorResponseException.class, e -> assertThat(e.getStatusCode().value()).isEqualTo(404));
+  }
+
+  private void assertInvalid(SendMessageRequest request, String field) {
+    assertThatThrownBy(() -> sender.send(alice, "c1", request).block())
+        .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
+          assertThat(e.getStatusCode().value()).isEqualTo(400);
+          assertThat(e.getBody().getProperties()).containsEntry("field", field);
+        });
+  }
+}

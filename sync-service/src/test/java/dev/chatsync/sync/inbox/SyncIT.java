@@ -1,0 +1,94 @@
+package dev.chatsync.sync.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.chatsync.contracts.StorageTimeline;
+import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.identity.GatewayIdentity;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** {@code GET /sync} over inbox rows and timeline messages in the real Cassandra node. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+@ActiveProfiles("local")
+class SyncIT {
+
+  @Autowired WebTestClient web;
+  @Autowired GatewayIdentity identity;
+  @Autowired CqlSession cql;
+
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  private final String bob = "bob-" + suffix;
+  private final String conversationId = "conv-" + suffix;
+
+  @Test
+  void aDevicePullsItsInboxPageByPageWithTheMessagesResolved() {
+    // Conversation seqs 999..1001 span two timeline buckets.
+    for (long seq = 999; seq <= 1001; seq++) {
+      storeMessage(seq);
+      storeInboxEntry(bob, seq - 998, seq);
+    }
+
+    SyncPage first = page(bob, "?after=0&limit=2");
+    assertThat(first.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L);
+    assertThat(first.entries()).extracting(e -> e.message().seq()).containsExactly(999L, 1000L);
+    assertThat(first.entries()).extracting(e -> e.message().body()).containsExactly("body 999", "body 1000");
+    assertThat(first.entries().get(0).conversationId()).isEqualTo(conversationId);
+    assertThat(first.hasMore()).isTrue();
+
+    SyncPage rest = page(bob, "?after=" + first.nextAfter() + "&limit=2");
+    assertThat(rest.entries()).extracting(SyncEntry::seq).containsExactly(3L);
+    assertThat(rest.entries().get(0).message().body()).isEqualTo("body 1001");
+    assertThat(rest.hasMore()).isFalse();
+    assertThat(rest.nextAfter()).isEqualTo(3);
+  }
+
+  @Test
+  void aUserReadsOnlyTheirOwnInbox() {
+    storeMessage(1);
+    storeInboxEntry(bob, 1, 1);
+
+    assertThat(page("carol-" + suffix, "").entries()).isEmpty();
+    assertThat(page(bob, "").entries()).hasSize(1);
+  }
+
+  @Test
+  void refusesCallsWithoutTheGatewaysIdentityAndBadParameters() {
+    web.get().uri("/api/v1/sync").exchange().expectStatus().isUnauthorized()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    as(bob).get().uri("/api/v1/sync?limit=501").exchange().expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("limit");
+    as(bob).get().uri("/api/v1/sync?after=x").exchange().expectStatus().isBadRequest()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+  }
+
+  private SyncPage page(String userId, String query) {
+    return as(userId).get().uri("/api/v1/sync" + query).exchange()
+        .expectStatus().isOk().expectBody(SyncPage.class).returnResult().getResponseBody();
+  }
+
+  private WebTestClient as(String userId) {
+    return web.mutate().defaultHeader(GatewayIdentity.HEADER, identity.sign(new Caller(userId, "phone"))).build();
+  }
+
+  private void storeMessage(long seq) {
+    cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, message_id, client_msg_id, sender_id, "
+        + "type, body, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", conversationId, StorageTimeline.bucketOf(seq), seq,
+        "m" + seq, "c" + seq, "alice-" + suffix, "text", "body " + seq, Instant.now());
+  }
+
+  private void storeInboxEntry(String userId, long inboxSeq, long conversationSeq) {
+    cql.execute("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, message_id, created_at) "
+        + "VALUES (?, ?, 'message', ?, ?, ?, ?) USING TTL 3600", userId, inboxSeq, conversationId, conversationSeq,
+        "m" + conversationSeq, Instant.now());
+  }
+}

@@ -1,0 +1,69 @@
+package dev.chatsync.sync.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsync.contracts.identity.Caller;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.ErrorResponseException;
+import reactor.core.publisher.Mono;
+
+class SyncServiceTest {
+
+  private final Caller bob = new Caller("bob", "phone");
+  private final List<InboxEntry> entries = new ArrayList<>();
+  private final InboxReader reader = new InboxReader() {
+    @Override
+    public Mono<List<InboxEntry>> entriesAfter(String userId, long after, int limit) {
+      return Mono.just(entries.stream().filter(e -> e.seq() > after).limit(limit).toList());
+    }
+
+    @Override
+    public Mono<Optional<Message>> message(String conversationId, long seq) {
+      // Later messages answer faster, so a service that kept arrival order would reorder the page.
+      return Mono.just(Optional.of(new Message(conversationId, seq, "m" + seq, "c" + seq, "alice", "text", "body " + seq,
+          Instant.EPOCH))).delayElement(java.time.Duration.ofMillis(50 - seq * 10));
+    }
+  };
+  private final SyncService sync = new SyncService(reader);
+
+  @Test
+  void pagesAscendWithoutGapsAndTellWhereToGoOn() {
+    for (long seq = 1; seq <= 5; seq++) {
+      entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
+    }
+
+    SyncPage first = sync.sync(bob, 0L, 2).block();
+    assertThat(first.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L);
+    assertThat(first.entries()).extracting(e -> e.message().body()).containsExactly("body 1", "body 2");
+    assertThat(first.nextAfter()).isEqualTo(2);
+    assertThat(first.hasMore()).isTrue();
+
+    SyncPage last = sync.sync(bob, 2L, 3).block();
+    assertThat(last.entries()).extracting(SyncEntry::seq).containsExactly(3L, 4L, 5L);
+    assertThat(last.hasMore()).isFalse();
+
+    SyncPage empty = sync.sync(bob, 5L, 3).block();
+    assertThat(empty.entries()).isEmpty();
+    assertThat(empty.nextAfter()).isEqualTo(5);
+  }
+
+  @Test
+  void refusesOutOfRangeParameters() {
+    assertInvalid(-1L, 10, "after");
+    assertInvalid(0L, 0, "limit");
+    assertInvalid(0L, SyncService.MAX_LIMIT + 1, "limit");
+  }
+
+  private void assertInvalid(Long after, Integer limit, String field) {
+    assertThatThrownBy(() -> sync.sync(bob, after, limit).block())
+        .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
+          assertThat(e.getStatusCode().value()).isEqualTo(400);
+          assertThat(e.getBody().getProperties()).containsEntry("field", field);
+        });
+  }
+}
