@@ -20,6 +20,7 @@ class DevTokensOffByDefaultTest {
   @Test
   void theDevTokenEndpointDoesNotExist() {
     web.post().uri("/api/v1/dev/tokens").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("userId", "alice"))
-        .exchange().expectStatus().isNotFound();
+        .exchange().expectStatus().isNotFound()
+        .expectBody(String.class);
   }
 }

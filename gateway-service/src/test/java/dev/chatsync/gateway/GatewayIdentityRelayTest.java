@@ -100,18 +100,14 @@ class GatewayIdentityRelayTest {
 
   @Test
   void aTokenSignedWithAnotherSecretOrExpiredIsRefused() {
-    web.get().uri("/api/v1/sync").header(HttpHeaders.AUTHORIZATION, "Bearer " + token("alice", "x".repeat(40), 3600))
-        .exchange().expectStatus().isUnauthorized().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
-    web.get().uri("/api/v1/sync").header(HttpHeaders.AUTHORIZATION, "Bearer " + token("alice", jwtSecret, -3600))
-        .exchange().expectStatus().isUnauthorized();
-    web.get().uri("/api/v1/sync").header(HttpHeaders.AUTHORIZATION, "Bearer not-a-jwt")
-        .exchange().expectStatus().isUnauthorized();
+    assertRefused(token("alice", "x".repeat(40), 3600));
+    assertRefused(token("alice", jwtSecret, -3600));
+    assertRefused("not-a-jwt");
   }
 
   @Test
   void aTokenWhoseSubjectIsNotAUserIdIsRefused() {
-    web.get().uri("/api/v1/sync").header(HttpHeaders.AUTHORIZATION, "Bearer " + token("not a user/id", jwtSecret, 3600))
-        .exchange().expectStatus().isUnauthorized();
+    assertRefused(token("not a user/id", jwtSecret, 3600));
   }
 
   @Test
@@ -119,7 +115,8 @@ class GatewayIdentityRelayTest {
     web.get().uri("/api/v1/sync").header(HttpHeaders.AUTHORIZATION, "Bearer " + devToken("alice"))
         .header("X-Device-Id", "phone 1")
         .exchange().expectStatus().isBadRequest()
-        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("X-Device-Id"));
   }
 
   @Test
@@ -127,6 +124,13 @@ class GatewayIdentityRelayTest {
     web.post().uri("/api/v1/dev/tokens").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("userId", "a b"))
         .exchange().expectStatus().isBadRequest()
         .expectBody().jsonPath("$.field").isEqualTo("userId");
+  }
+
+  private void assertRefused(String token) {
+    web.get().uri("/api/v1/sync").header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange()
+        .expectStatus().isUnauthorized()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").isEqualTo("The bearer token is invalid or expired.");
   }
 
   private String devToken(String userId) {

@@ -1,6 +1,7 @@
 package dev.chatsync.message;
 
 import dev.chatsync.contracts.identity.GatewayIdentityConfiguration;
+import dev.chatsync.contracts.web.ApiExceptionHandler;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Import;
 /** Conversations, membership, the send path and history. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(GatewayIdentityConfiguration.class)
+@Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class})
 public class MessageServiceApplication {
 
   public static void main(String[] args) {

@@ -1,13 +1,14 @@
 package dev.chatsync.sync;
 
 import dev.chatsync.contracts.identity.GatewayIdentityConfiguration;
+import dev.chatsync.contracts.web.ApiExceptionHandler;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /** A device's view of its user's inbox: "everything after seq X", page by page. */
 @SpringBootApplication
-@Import(GatewayIdentityConfiguration.class)
+@Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class})
 public class SyncApplication {
 
   public static void main(String[] args) {

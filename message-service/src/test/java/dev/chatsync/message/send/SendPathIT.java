@@ -99,15 +99,20 @@ class SendPathIT {
         .expectStatus().isForbidden()
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/forbidden"));
-    as(mallory).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange().expectStatus().isForbidden();
-    as(alice).get().uri("/api/v1/conversations/{id}/messages", "no-such-conversation").exchange().expectStatus().isNotFound();
+    as(mallory).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange()
+        .expectStatus().isForbidden()
+        .expectBody().jsonPath("$.status").isEqualTo(403);
+    as(alice).get().uri("/api/v1/conversations/{id}/messages", "no-such-conversation").exchange()
+        .expectStatus().isNotFound()
+        .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/not-found"));
   }
 
   @Test
   void refusesCallsWithoutTheGatewaysIdentity() {
     web.get().uri("/api/v1/conversations/{id}", "any").exchange()
         .expectStatus().isUnauthorized()
-        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.status").isEqualTo(401);
   }
 
   @Test
@@ -120,6 +125,16 @@ class SendPathIT {
     as(alice).get().uri("/api/v1/conversations/{id}/messages?limit=201", conversationId).exchange()
         .expectStatus().isBadRequest()
         .expectBody().jsonPath("$.field").isEqualTo("limit");
+    as(alice).get().uri("/api/v1/conversations/{id}/messages?before=abc", conversationId).exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.field").isEqualTo("before")
+        .jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/invalid-request"));
+    as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{not json").exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/invalid-request"));
   }
 
   private String createGroup(String creator, List<String> members) {

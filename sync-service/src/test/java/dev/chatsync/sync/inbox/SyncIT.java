@@ -64,11 +64,13 @@ class SyncIT {
   @Test
   void refusesCallsWithoutTheGatewaysIdentityAndBadParameters() {
     web.get().uri("/api/v1/sync").exchange().expectStatus().isUnauthorized()
-        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.status").isEqualTo(401);
     as(bob).get().uri("/api/v1/sync?limit=501").exchange().expectStatus().isBadRequest()
         .expectBody().jsonPath("$.field").isEqualTo("limit");
     as(bob).get().uri("/api/v1/sync?after=x").exchange().expectStatus().isBadRequest()
-        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.field").isEqualTo("after");
   }
 
   private SyncPage page(String userId, String query) {

@@ -6,6 +6,7 @@ import dev.chatsync.message.send.MessagePublisher;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 @Component
@@ -22,6 +23,10 @@ class KafkaMessagePublisher implements MessagePublisher {
   @Override
   public Mono<Void> publish(MessageAppended event) {
     // Keyed by conversation: one partition, so one stage-1 consumer sees a conversation in order.
-    return Mono.fromFuture(() -> kafka.send(Topics.MESSAGES, event.conversationId(), json.writeValueAsString(event))).then();
+    // send() blocks while it waits for metadata or buffer space (up to max.block.ms), so it is
+    // called off the event loop.
+    return Mono.fromFuture(() -> kafka.send(Topics.MESSAGES, event.conversationId(), json.writeValueAsString(event)))
+        .subscribeOn(Schedulers.boundedElastic())
+        .then();
   }
 }

@@ -1,0 +1,92 @@
+package dev.chatsync.contracts.web;
+
+import java.net.URI;
+import java.util.Locale;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every error a service answers is problem+json with a {@code type} (API.md, "Errors"): the
+ * framework's own 4xx get a type and, for a bad parameter, its {@code field}; a store or broker
+ * that cannot be reached is a 503 with {@code Retry-After} (the client retries, safely, with the
+ * same clientMsgId); anything else is a 500 that says nothing of the internals.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+  private static final Log log = LogFactory.getLog(ApiExceptionHandler.class);
+
+  /** Failures of these clients mean the store or the broker is unreachable or overloaded. */
+  private static final String[] INFRASTRUCTURE_PACKAGES = {"com.datastax.oss.driver.", "org.apache.kafka."};
+
+  static final String RETRY_AFTER_SECONDS = "1";
+
+  @ExceptionHandler(Exception.class)
+  Mono<ResponseEntity<Object>> unexpected(Exception failure, ServerWebExchange exchange) {
+    if (isInfrastructure(failure)) {
+      log.warn(describe(exchange) + ": store or broker unavailable: " + failure);
+      ProblemDetail problem = Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+          "The message store or broker is unavailable; retry after a moment.");
+      return Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(problem));
+    }
+    log.error(describe(exchange) + " failed", failure);
+    return Mono.just(ResponseEntity.internalServerError()
+        .body(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "The request failed; it was logged.")));
+  }
+
+  @Override
+  protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception failure, Object body, HttpHeaders headers,
+      HttpStatusCode status, ServerWebExchange exchange) {
+    return super.handleExceptionInternal(failure, body, headers, status, exchange).map(response -> {
+      if (response.getBody() instanceof ProblemDetail problem) {
+        typed(problem, failure, response.getStatusCode());
+      }
+      return response;
+    });
+  }
+
+  private static void typed(ProblemDetail problem, Exception failure, HttpStatusCode status) {
+    if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+      problem.setType(URI.create(Problems.TYPE_PREFIX + typeOf(status)));
+    }
+    if (failure instanceof ServerWebInputException input && input.getMethodParameter() != null
+        && input.getMethodParameter().getParameterName() != null) {
+      problem.setProperty("field", input.getMethodParameter().getParameterName());
+    }
+  }
+
+  private static String describe(ServerWebExchange exchange) {
+    return exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath();
+  }
+
+  static String typeOf(HttpStatusCode status) {
+    if (status.value() == 400) {
+      return "invalid-request";
+    }
+    HttpStatus known = HttpStatus.resolve(status.value());
+    return known == null ? "http-" + status.value() : known.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  static boolean isInfrastructure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      for (String prefix : INFRASTRUCTURE_PACKAGES) {
+        if (cause.getClass().getName().startsWith(prefix)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
