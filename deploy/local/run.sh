@@ -33,7 +33,7 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 0' INT TERM
 
-log "building the services (./mvnw package, tests skipped)"
+log "building the services (./mvnw package, tests skipped; the first build downloads dependencies for a few minutes)"
 "$REPO_DIR/mvnw" -B -q -DskipTests package >"$LOG_DIR/build.log" 2>&1 || die "the build failed, see $LOG_DIR/build.log"
 "$LOCAL_DIR/infra.sh" start
 "$LOCAL_DIR/services.sh" start

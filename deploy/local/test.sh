@@ -19,6 +19,12 @@ export SPRING_CASSANDRA_CONTACT_POINTS="127.0.0.1:$CHAT_CASSANDRA_PORT"
 # A fresh cluster every run: tests must not depend on what an earlier run left behind.
 deploy/local/infra.sh stop
 rm -rf "$CHAT_DATA_DIR"
-trap 'deploy/local/infra.sh stop' EXIT
+# Whatever happens, leave nothing running: the end-to-end tests' services (normally stopped by
+# the tests themselves) and the infrastructure.
+cleanup() {
+  CHAT_DATA_DIR="$PWD/system-tests/target/local-system" deploy/local/services.sh stop || true
+  deploy/local/infra.sh stop
+}
+trap cleanup EXIT
 deploy/local/infra.sh start
 ./mvnw -B verify "$@"

@@ -62,15 +62,16 @@ public class ConversationService {
   private Mono<Created> createDirect(Caller caller, List<String> members) {
     String pairKey = String.join("|", members.stream().sorted().toList());
     String candidateId = UUID.randomUUID().toString();
-    return store.claimDirect(pairKey, candidateId).flatMap(ownerId -> {
+    return store.claimDirect(pairKey, candidateId).flatMap(ownerId -> store.find(ownerId).flatMap(found -> {
+      if (found.isPresent()) {
+        return Mono.just(new Created(found.get(), false));
+      }
+      // Our claim, or the claim of a creator that crashed before writing the conversation: either
+      // way the rows are written now (create is idempotent), under the id that owns the pair.
       Conversation conversation = new Conversation(ownerId, ConversationType.DIRECT, null, caller.userId(),
           clock.instant(), members, 0);
-      // Also when the pair was claimed before: a creator that crashed between the claim and the
-      // conversation rows left the claim only, and this completes it (create is idempotent).
-      return store.create(conversation)
-          .then(store.find(ownerId))
-          .map(found -> new Created(found.orElse(conversation), ownerId.equals(candidateId)));
-    });
+      return store.create(conversation).thenReturn(new Created(conversation, ownerId.equals(candidateId)));
+    }));
   }
 
   public Mono<Conversation> get(Caller caller, String conversationId) {

@@ -90,6 +90,24 @@ class SendPathIT {
   }
 
   @Test
+  void aDirectConversationIsCreatedOnceFromEitherSide() {
+    String first = as(alice).post().uri("/api/v1/conversations").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("type", "direct", "members", List.of(bob))).exchange()
+        .expectStatus().isCreated()
+        .expectBody(Map.class).returnResult().getResponseBody().get("conversationId").toString();
+
+    as(bob).post().uri("/api/v1/conversations").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("type", "direct", "members", List.of(alice))).exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.conversationId").isEqualTo(first)
+        .jsonPath("$.type").isEqualTo("direct");
+
+    as(bob).get().uri("/api/v1/conversations/{id}", first).exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.members.length()").isEqualTo(2);
+  }
+
+  @Test
   void onlyMembersSendAndRead() {
     String conversationId = createGroup(alice, List.of(bob));
     String mallory = "mallory-" + UUID.randomUUID().toString().substring(0, 8);
