@@ -20,7 +20,9 @@ LOG_DIR="$CHAT_DATA_DIR/logs"
 RUN_DIR="$CHAT_DATA_DIR/run"
 mkdir -p "$LOG_DIR" "$RUN_DIR"
 
-log() { printf '%s [chat] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# Never fails: when run.sh's terminal or pipe is gone (Ctrl-C on "run.sh | tee"), stopping must
+# still go on, so a lost log line is not an error.
+log() { printf '%s [chat] %s\n' "$(date +%H:%M:%S)" "$*" >&2 2>/dev/null || true; }
 die() { log "ERROR: $*"; exit 1; }
 
 mvnw() { "$REPO_DIR/mvnw" -B -q "$@"; }

@@ -24,6 +24,8 @@ esac
 started=no
 on_exit() {
   local status=$?
+  # Ctrl-C may have closed the reader of our output (a pipe to tee): stop everything anyway.
+  trap '' PIPE
   if [[ "$started" != detached ]]; then
     log "stopping everything"
     stop_all

@@ -49,7 +49,10 @@ case "${1:-}" in
     for name in "${SERVICES[@]}"; do wait_healthy "$name"; done
     ;;
   stop)
-    for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_pid "${SERVICES[i]}" "$RUN_DIR/${SERVICES[i]}.pid" 30; done
+    # The gateway first, so no new request reaches a stopping service; the rest together.
+    stop_pid gateway-service "$RUN_DIR/gateway-service.pid" 30
+    for name in message-service fanout-service sync-service; do stop_pid "$name" "$RUN_DIR/$name.pid" 30 & done
+    wait
     ;;
   status)
     for name in "${SERVICES[@]}"; do

@@ -7,6 +7,7 @@ import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -47,7 +48,8 @@ public class SendService {
         .then(Mono.defer(() -> messages.allocateSeq(conversationId)))
         .switchIfEmpty(Mono.error(() -> Problems.notFound("No conversation " + conversationId + ".")))
         .map(seq -> new Message(conversationId, seq, UUID.randomUUID().toString(), request.clientMsgId(), caller.userId(),
-            type, request.body(), clock.instant()))
+            // Millisecond precision, as Cassandra stores it: the ACK and later reads agree.
+            type, request.body(), clock.instant().truncatedTo(ChronoUnit.MILLIS)))
         .flatMap(message -> messages.append(message)
             .then(publisher.publish(new MessageAppended(conversationId, message.seq(), message.messageId(),
                 message.senderId(), message.sentAt().toEpochMilli())))

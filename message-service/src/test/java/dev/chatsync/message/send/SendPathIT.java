@@ -66,6 +66,7 @@ class SendPathIT {
     HistoryPage history = as(bob).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange()
         .expectStatus().isOk().expectBody(HistoryPage.class).returnResult().getResponseBody();
     assertThat(history.items()).extracting(Message::body).containsExactly("hello", "hi alice");
+    assertThat(history.items()).extracting(Message::sentAt).containsExactly(first.sentAt(), second.sentAt());
     assertThat(history.hasMore()).isFalse();
   }
 
