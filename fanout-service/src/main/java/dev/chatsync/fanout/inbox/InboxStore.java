@@ -6,9 +6,9 @@ import dev.chatsync.contracts.InboxAppend;
 public interface InboxStore {
 
   /**
-   * Appends the entry at the user's next inbox seq and moves the user's inbox head to it, in one
-   * single-partition batch (both or neither). Correct only with one writer per user at a time,
-   * which the Kafka partition assignment of {@code chat.inbox-appends} (key = user) provides.
+   * Appends the entry at the user's next inbox seq and moves the user's inbox head to it. Correct
+   * only with one writer per user at a time, which the Kafka partition assignment of
+   * {@code chat.inbox-appends} (key = user) provides: inbox seqs then never collide (P3, P4).
    *
    * @return the inbox seq the entry got
    */
