@@ -11,8 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     conversation list and history (DESIGN.md idea 3)
  * @param retryBackoffMax the longest pause between two attempts at a record that failed; records
  *     are retried until they succeed, never skipped (P1)
+ * @param republishLookback how far back the republisher looks for messages whose publish failed:
+ *     longer than a broker outage you want to survive without help (P1); at most one hour
  */
 @ConfigurationProperties("chat.fanout")
 public record FanoutProperties(
     @DefaultValue("7d") Duration inboxTtl,
-    @DefaultValue("10s") Duration retryBackoffMax) {}
+    @DefaultValue("10s") Duration retryBackoffMax,
+    @DefaultValue("1h") Duration republishLookback) {}

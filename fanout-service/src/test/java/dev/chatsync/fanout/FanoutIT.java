@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.RecentActivity;
+import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +27,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Both fanout stages on the real broker and node: chat.messages in, inbox rows and notifications out. */
-@SpringBootTest
+/**
+ * Both fanout stages and the republisher on the real broker and node: timeline rows and
+ * chat.messages events in, inbox rows and notifications out.
+ */
+@SpringBootTest(properties = "chat.fanout.republish-interval=1s")
 class FanoutIT {
 
   @Autowired CqlSession cql;
@@ -40,13 +46,17 @@ class FanoutIT {
   private final String late = "late-" + suffix;
 
   @Test
-  void everyMemberGetsEachMessageOnceInConversationOrderFromTheSeqTheyJoinedAt() {
+  void everyMemberGetsEachMessageOnceInSeqOrderWhateverOrderTheEventsCameIn() {
     addMember(alice, 0);
     addMember(bob, 0);
     addMember(late, 2);
-
     for (long seq = 1; seq <= 3; seq++) {
-      publish(new MessageAppended(conversationId, seq, "msg-" + seq, alice, Instant.now().toEpochMilli()));
+      appendToTimeline(seq);
+    }
+
+    // 3 before 1 and 2, as two message-service instances may publish them; then all again.
+    for (long seq : new long[] {3, 1, 2, 1, 2, 3}) {
+      announce(seq);
     }
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -54,32 +64,61 @@ class FanoutIT {
       assertThat(conversationSeqs(bob)).containsExactly(1L, 2L, 3L);
       assertThat(conversationSeqs(late)).containsExactly(3L);
     });
-
     List<Row> inbox = inbox(alice);
     assertThat(inbox).extracting(row -> row.getLong("inbox_seq")).containsExactly(1L, 2L, 3L);
-    assertThat(inbox).extracting(row -> row.getString("kind")).containsOnly("message");
     assertThat(inbox).extracting(row -> row.getString("message_id")).containsExactly("msg-1", "msg-2", "msg-3");
-    assertThat(cql.execute("SELECT head_seq FROM inbox_state WHERE user_id = ?", alice).one().getLong("head_seq")).isEqualTo(3L);
+    assertThat(head(alice)).isEqualTo(3L);
+  }
+
+  @Test
+  void aRedeliveredInboxRecordIsAppliedOnce() {
+    for (long seq = 1; seq <= 2; seq++) {
+      InboxAppend entry = new InboxAppend(bob, "message", conversationId, seq, "msg-" + seq, alice);
+      for (int copy = 0; copy < 3; copy++) {
+        kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(entry)).join();
+      }
+    }
+    // A marker after the copies: once it is in, every copy before it was handled.
+    kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
+        new InboxAppend(bob, "message", "marker-" + suffix, 1, "marker", alice))).join();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
+    assertThat(conversationSeqs(bob)).containsExactly(1L, 2L, 1L);
+    assertThat(inbox(bob)).extracting(row -> row.getString("message_id")).containsExactly("msg-1", "msg-2", "marker");
+  }
+
+  @Test
+  void aMessageWhosePublishNeverHappenedIsRepublished() {
+    addMember(bob, 0);
+    appendToTimeline(1);
+    appendToTimeline(2);
+    // message-service marked the conversation before appending, then died before publishing.
+    cql.execute("INSERT INTO recent_conversations (minute, shard, conversation_id) VALUES (?, ?, ?)",
+        RecentActivity.minuteOf(Instant.now()), RecentActivity.shardOf(conversationId), conversationId);
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(conversationSeqs(bob)).containsExactly(1L, 2L));
   }
 
   @Test
   void inboxEntriesExpireAfterTheConfiguredTtlButTheHeadDoesNot(@Autowired FanoutProperties properties) {
     addMember(alice, 0);
-    publish(new MessageAppended(conversationId, 1, "msg-1", alice, Instant.now().toEpochMilli()));
+    appendToTimeline(1);
+    announce(1);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> !inbox(alice).isEmpty());
 
     Row entry = cql.execute("SELECT TTL(kind) AS entry_ttl FROM inbox_by_user WHERE user_id = ?", alice).one();
     long ttl = properties.inboxTtl().toSeconds();
     assertThat(entry.getInt("entry_ttl")).isBetween((int) ttl - 120, (int) ttl);
-    Row head = cql.execute("SELECT TTL(head_seq) AS head_ttl FROM inbox_state WHERE user_id = ?", alice).one();
-    assertThat(head.isNull("head_ttl")).isTrue();
+    Row state = cql.execute("SELECT TTL(head_seq) AS head_ttl FROM inbox_state WHERE user_id = ?", alice).one();
+    assertThat(state.isNull("head_ttl")).isTrue();
   }
 
   @Test
   void eachInboxWriteIsAnnouncedKeyedByUser() {
     addMember(bob, 0);
-    publish(new MessageAppended(conversationId, 1, "msg-1", alice, Instant.now().toEpochMilli()));
+    appendToTimeline(1);
+    announce(1);
 
     Map<String, InboxNotify> notes = new ConcurrentHashMap<>();
     Map<String, Object> config = Map.of(
@@ -101,8 +140,15 @@ class FanoutIT {
         conversationId, userId, joinedSeq, Instant.now());
   }
 
-  private void publish(MessageAppended message) {
-    kafka.send(Topics.MESSAGES, message.conversationId(), json.writeValueAsString(message)).join();
+  private void appendToTimeline(long seq) {
+    cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, head_seq, message_id, client_msg_id, "
+        + "sender_id, type, body, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'text', ?, ?)", conversationId,
+        StorageTimeline.bucketOf(seq), seq, seq, "msg-" + seq, "c-" + seq, alice, "body " + seq, Instant.now());
+  }
+
+  private void announce(long seq) {
+    MessageAppended event = new MessageAppended(conversationId, seq, "msg-" + seq, alice, Instant.now().toEpochMilli());
+    kafka.send(Topics.MESSAGES, conversationId, json.writeValueAsString(event)).join();
   }
 
   private List<Row> inbox(String userId) {
@@ -112,5 +158,9 @@ class FanoutIT {
 
   private List<Long> conversationSeqs(String userId) {
     return inbox(userId).stream().map(row -> row.getLong("conversation_seq")).toList();
+  }
+
+  private long head(String userId) {
+    return cql.execute("SELECT head_seq FROM inbox_state WHERE user_id = ?", userId).one().getLong("head_seq");
   }
 }

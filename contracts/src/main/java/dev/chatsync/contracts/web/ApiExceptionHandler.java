@@ -30,8 +30,6 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   /** Failures of these clients mean the store or the broker is unreachable or overloaded. */
   private static final String[] INFRASTRUCTURE_PACKAGES = {"com.datastax.oss.driver.", "org.apache.kafka."};
 
-  static final String RETRY_AFTER_SECONDS = "1";
-
   @ExceptionHandler(Exception.class)
   Mono<ResponseEntity<Object>> unexpected(Exception failure, ServerWebExchange exchange) {
     if (isInfrastructure(failure)) {
@@ -39,7 +37,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       ProblemDetail problem = Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
           "The message store or broker is unavailable; retry after a moment.");
       return Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-          .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(problem));
+          .header(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS).body(problem));
     }
     log.error(describe(exchange) + " failed", failure);
     return Mono.just(ResponseEntity.internalServerError()

@@ -3,6 +3,7 @@ package dev.chatsync.contracts.web;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -17,6 +18,9 @@ import reactor.core.publisher.Mono;
 public final class Problems {
 
   public static final String TYPE_PREFIX = "https://chatsync.dev/problems/";
+
+  /** How long a client waits before it retries after a 503. */
+  public static final String RETRY_AFTER_SECONDS = "1";
 
   private Problems() {}
 
@@ -35,9 +39,19 @@ public final class Problems {
     return new ErrorResponseException(HttpStatus.NOT_FOUND, problem(HttpStatus.NOT_FOUND, "not-found", detail), null);
   }
 
+  /** 413 for one field of the request that is larger than allowed. */
+  public static ErrorResponseException tooLarge(String field, String reason) {
+    ProblemDetail problem = problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", field + " " + reason);
+    problem.setProperty("field", field);
+    return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, problem, null);
+  }
+
+  /** 503 with Retry-After: the client retries (a send with the same clientMsgId). */
   public static ErrorResponseException unavailable(String detail) {
-    return new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE,
+    ErrorResponseException error = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE,
         problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", detail), null);
+    error.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    return error;
   }
 
   public static ProblemDetail problem(HttpStatus status, String type, String detail) {

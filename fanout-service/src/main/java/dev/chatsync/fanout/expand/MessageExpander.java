@@ -4,6 +4,7 @@ import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.InboxKind;
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.Topics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -12,19 +13,33 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stage 1: one record per member of the conversation, keyed by member, so that each user's inbox
- * entries reach the one stage-2 consumer that writes that inbox. The listener returns only after
- * the broker has every produced record, and the offset is committed after that: a crash in
- * between re-expands the message, which stage 2 must absorb.
+ * Stage 1: expands a conversation's storage timeline, in seq order, into one record per member
+ * and message, keyed by member, so that each user's entries reach the one stage-2 consumer that
+ * writes that user's inbox.
+ *
+ * <p>It expands the timeline's committed prefix, not the events: with several message-service
+ * instances, 101 may be published before 100, and stage 2 must see a conversation in seq order
+ * (P2, P3). An event at or below the conversation's progress was expanded already (a redelivery,
+ * a replay, or an event that came after a later one) and is skipped. Progress moves only after
+ * the broker has every record of a page, and this listener is the only writer of a conversation's
+ * progress (Kafka key = conversation), so a crash re-expands at most one page, which stage 2
+ * absorbs.
  */
 @Component
 class MessageExpander {
 
+  static final int PAGE = 500;
+
+  private final Timeline timeline;
+  private final FanoutProgress progress;
   private final MemberDirectory members;
   private final KafkaTemplate<String, String> kafka;
   private final JsonMapper json;
 
-  MessageExpander(MemberDirectory members, KafkaTemplate<String, String> kafka, JsonMapper json) {
+  MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, KafkaTemplate<String, String> kafka,
+      JsonMapper json) {
+    this.timeline = timeline;
+    this.progress = progress;
     this.members = members;
     this.kafka = kafka;
     this.json = json;
@@ -32,14 +47,37 @@ class MessageExpander {
 
   @KafkaListener(id = "fanout-expand", topics = Topics.MESSAGES)
   void expand(String record) {
-    MessageAppended message = json.readValue(record, MessageAppended.class);
-    List<CompletableFuture<?>> sends = members.members(message.conversationId()).stream()
+    MessageAppended event = json.readValue(record, MessageAppended.class);
+    String conversationId = event.conversationId();
+    long fanned = progress.fanned(conversationId);
+    List<MemberDirectory.Recipient> recipients = null;
+    while (fanned < event.seq()) {
+      List<TimelineMessage> page = timeline.after(conversationId, fanned, event.seq(), PAGE);
+      if (page.isEmpty()) {
+        throw new IllegalStateException("conversation " + conversationId + " has no seq " + (fanned + 1)
+            + " although an event announced " + event.seq() + "; retrying");
+      }
+      if (recipients == null) {
+        recipients = members.members(conversationId);
+      }
+      handOver(page, recipients);
+      fanned = page.get(page.size() - 1).seq();
+      progress.advance(conversationId, fanned);
+    }
+  }
+
+  private void handOver(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients) {
+    List<CompletableFuture<?>> sends = new ArrayList<>();
+    for (TimelineMessage message : page) {
+      for (MemberDirectory.Recipient member : recipients) {
         // P6: a member sees only the messages after the seq they joined at.
-        .filter(member -> member.joinedSeq() < message.seq())
-        .map(member -> new InboxAppend(member.userId(), InboxKind.MESSAGE.wireName(), message.conversationId(),
-            message.seq(), message.messageId()))
-        .<CompletableFuture<?>>map(entry -> kafka.send(Topics.INBOX_APPENDS, entry.userId(), json.writeValueAsString(entry)))
-        .toList();
+        if (member.joinedSeq() < message.seq()) {
+          InboxAppend entry = new InboxAppend(member.userId(), InboxKind.MESSAGE.wireName(), message.conversationId(),
+              message.seq(), message.messageId(), message.senderId());
+          sends.add(kafka.send(Topics.INBOX_APPENDS, entry.userId(), json.writeValueAsString(entry)));
+        }
+      }
+    }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
   }
 }

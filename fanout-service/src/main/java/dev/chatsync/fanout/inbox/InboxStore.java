@@ -1,16 +1,19 @@
 package dev.chatsync.fanout.inbox;
 
 import dev.chatsync.contracts.InboxAppend;
+import java.util.OptionalLong;
 
 /** Users' sync inboxes, written only by stage 2. */
 public interface InboxStore {
 
   /**
-   * Appends the entry at the user's next inbox seq and moves the user's inbox head to it. Correct
-   * only with one writer per user at a time, which the Kafka partition assignment of
-   * {@code chat.inbox-appends} (key = user) provides: inbox seqs then never collide (P3, P4).
+   * Appends the entry at the user's next inbox seq, unless the user's inbox already holds the
+   * entry's conversation at or beyond its seq (a redelivery or a replay: P2, P8). Correct only
+   * with one writer per user at a time, which the Kafka partition assignment of
+   * {@code chat.inbox-appends} (key = user) provides, and with each conversation's entries coming
+   * in conversation-seq order, which stage 1 provides.
    *
-   * @return the inbox seq the entry got
+   * @return the inbox seq the entry got, or empty if it was skipped
    */
-  long append(InboxAppend entry);
+  OptionalLong append(InboxAppend entry);
 }

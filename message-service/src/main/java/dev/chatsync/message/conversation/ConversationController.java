@@ -25,11 +25,11 @@ class ConversationController {
   Mono<ResponseEntity<ConversationView>> create(Caller caller, @RequestBody(required = false) CreateConversationRequest request) {
     return conversations.create(caller, request)
         .map(result -> ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
-            .body(ConversationView.of(result.conversation())));
+            .body(ConversationView.of(result.conversation(), result.headSeq())));
   }
 
   @GetMapping("/{conversationId}")
   Mono<ConversationView> get(Caller caller, @PathVariable String conversationId) {
-    return conversations.get(caller, conversationId).map(ConversationView::of);
+    return conversations.get(caller, conversationId);
   }
 }

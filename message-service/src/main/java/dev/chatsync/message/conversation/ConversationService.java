@@ -4,6 +4,7 @@ import dev.chatsync.contracts.Ids;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
+import dev.chatsync.message.timeline.MessageStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,17 +21,19 @@ public class ConversationService {
   static final int MAX_TITLE_LENGTH = 200;
 
   private final ConversationStore store;
+  private final MessageStore messages;
   private final MessageProperties properties;
   private final Clock clock;
 
-  ConversationService(ConversationStore store, MessageProperties properties) {
+  ConversationService(ConversationStore store, MessageStore messages, MessageProperties properties) {
     this.store = store;
+    this.messages = messages;
     this.properties = properties;
     this.clock = Clock.systemUTC();
   }
 
   /** The outcome of a create: {@code created} is false when an existing direct conversation was returned. */
-  public record Created(Conversation conversation, boolean created) {}
+  public record Created(Conversation conversation, long headSeq, boolean created) {}
 
   public Mono<Created> create(Caller caller, CreateConversationRequest request) {
     if (request == null) {
@@ -54,8 +57,8 @@ public class ConversationService {
       return Mono.error(Problems.invalid("title", "must be at most " + MAX_TITLE_LENGTH + " characters"));
     }
     Conversation conversation = new Conversation(UUID.randomUUID().toString(), type, title, caller.userId(),
-        clock.instant(), members, 0);
-    return store.create(conversation).thenReturn(new Created(conversation, true));
+        clock.instant(), members);
+    return store.create(conversation).thenReturn(new Created(conversation, 0, true));
   }
 
   /** A direct conversation between two users is one conversation: creating it again returns it. */
@@ -64,17 +67,17 @@ public class ConversationService {
     String candidateId = UUID.randomUUID().toString();
     return store.claimDirect(pairKey, candidateId).flatMap(ownerId -> store.find(ownerId).flatMap(found -> {
       if (found.isPresent()) {
-        return Mono.just(new Created(found.get(), false));
+        return messages.head(ownerId).defaultIfEmpty(0L).map(head -> new Created(found.get(), head, false));
       }
       // Our claim, or the claim of a creator that crashed before writing the conversation: either
       // way the rows are written now (create is idempotent), under the id that owns the pair.
       Conversation conversation = new Conversation(ownerId, ConversationType.DIRECT, null, caller.userId(),
-          clock.instant(), members, 0);
-      return store.create(conversation).thenReturn(new Created(conversation, ownerId.equals(candidateId)));
+          clock.instant(), members);
+      return store.create(conversation).thenReturn(new Created(conversation, 0, ownerId.equals(candidateId)));
     }));
   }
 
-  public Mono<Conversation> get(Caller caller, String conversationId) {
+  public Mono<ConversationView> get(Caller caller, String conversationId) {
     if (!Ids.isValid(conversationId)) {
       return Mono.error(Problems.invalid("conversationId", "is not a conversation id"));
     }
@@ -85,7 +88,7 @@ public class ConversationService {
       if (!found.get().members().contains(caller.userId())) {
         return Mono.error(Problems.forbidden("You are not a member of conversation " + conversationId + "."));
       }
-      return Mono.just(found.get());
+      return messages.head(conversationId).defaultIfEmpty(0L).map(head -> ConversationView.of(found.get(), head));
     });
   }
 
@@ -101,6 +104,9 @@ public class ConversationService {
         throw Problems.invalid("members[" + i + "]", problem);
       }
       members.add(requested.get(i));
+    }
+    if (members.size() < 2) {
+      throw Problems.invalid("members", "must name at least one other user");
     }
     if (type == ConversationType.DIRECT && members.size() != 2) {
       throw Problems.invalid("members", "of a direct conversation must be exactly one other user");

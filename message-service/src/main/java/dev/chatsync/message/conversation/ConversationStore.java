@@ -8,8 +8,8 @@ public interface ConversationStore {
 
   /**
    * Stores a new conversation and its members. Idempotent: storing the same conversation again
-   * changes nothing, and never resets the head seq of one that exists. Members are written before
-   * the conversation row, so a conversation that can be found always has its members.
+   * changes nothing. Members are written before the conversation row, so a conversation that can
+   * be found always has its members.
    */
   Mono<Void> create(Conversation conversation);
 

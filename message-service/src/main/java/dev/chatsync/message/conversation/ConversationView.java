@@ -5,8 +5,8 @@ import java.util.List;
 /** A conversation as API.md shows it. */
 record ConversationView(String conversationId, String type, String title, List<String> members, long headSeq) {
 
-  static ConversationView of(Conversation conversation) {
+  static ConversationView of(Conversation conversation, long headSeq) {
     return new ConversationView(conversation.conversationId(), conversation.type().wireName(), conversation.title(),
-        conversation.members(), conversation.headSeq());
+        conversation.members(), headSeq);
   }
 }

@@ -2,6 +2,8 @@ package dev.chatsync.message.send;
 
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.message.timeline.Message;
+import dev.chatsync.message.timeline.MessageStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -2,13 +2,13 @@ package dev.chatsync.message.send;
 
 import dev.chatsync.contracts.identity.Caller;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -24,11 +24,12 @@ class MessageController {
     this.history = history;
   }
 
+  /** 201 for a new message, 200 for a retry of one (same clientMsgId): same seq and messageId. */
   @PostMapping
-  @ResponseStatus(HttpStatus.CREATED)
-  Mono<SentMessage> send(Caller caller, @PathVariable String conversationId,
+  Mono<ResponseEntity<SentMessage>> send(Caller caller, @PathVariable String conversationId,
       @RequestBody(required = false) SendMessageRequest request) {
-    return sender.send(caller, conversationId, request);
+    return sender.send(caller, conversationId, request)
+        .map(outcome -> ResponseEntity.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK).body(outcome.message()));
   }
 
   @GetMapping

@@ -5,58 +5,149 @@ import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
+import dev.chatsync.message.send.SendDedup.Completed;
+import dev.chatsync.message.send.SendDedup.Key;
+import dev.chatsync.message.send.SendDedup.Owned;
+import dev.chatsync.message.send.SendDedup.Pending;
+import dev.chatsync.message.timeline.Message;
+import dev.chatsync.message.timeline.MessageDraft;
+import dev.chatsync.message.timeline.MessageStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
 
 /**
- * The send path: validate, check membership, allocate the conversation seq, append to the storage
+ * The send path: validate, check membership, claim the clientMsgId, append to the storage
  * timeline, publish to the fanout, answer the sender. The answer comes only after the append, so
- * a 201 means the message is durably stored.
+ * a 201 means the message is durably stored; from then on it reaches every member even if the
+ * publish fails or this instance dies (P1: the conversation was marked recent before the append,
+ * and the fanout's republisher finds what was never fanned out).
  */
 @Service
 public class SendService {
 
+  private static final Log log = LogFactory.getLog(SendService.class);
   private static final Pattern MESSAGE_TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,31}");
+  /** Clock skew allowed between instances when bounding the search for a pending send's message. */
+  private static final long SKEW_MILLIS = 5_000;
+
+  /** A send's answer: {@code created} is false for a retry of an earlier send (HTTP 200, not 201). */
+  public record Outcome(SentMessage message, boolean created) {}
 
   private final Membership membership;
   private final MessageStore messages;
+  private final SendDedup dedup;
+  private final RecentConversations recent;
   private final MessagePublisher publisher;
+  private final SentMessageFinder finder;
   private final MessageProperties properties;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
 
-  SendService(Membership membership, MessageStore messages, MessagePublisher publisher, MessageProperties properties) {
+  SendService(Membership membership, MessageStore messages, SendDedup dedup, RecentConversations recent,
+      MessagePublisher publisher, MessageProperties properties) {
     this.membership = membership;
     this.messages = messages;
+    this.dedup = dedup;
+    this.recent = recent;
     this.publisher = publisher;
+    this.finder = new SentMessageFinder(messages);
     this.properties = properties;
-    this.clock = Clock.systemUTC();
   }
 
-  public Mono<SentMessage> send(Caller caller, String conversationId, SendMessageRequest request) {
+  public Mono<Outcome> send(Caller caller, String conversationId, SendMessageRequest request) {
     ErrorResponseException invalid = validate(request);
     if (invalid != null) {
       return Mono.error(invalid);
     }
+    Key key = new Key(conversationId, caller.userId(), request.clientMsgId());
     String type = request.type() == null ? "text" : request.type();
     return membership.require(conversationId, caller.userId())
-        .then(Mono.defer(() -> messages.allocateSeq(conversationId)))
+        .then(Mono.defer(() -> messages.head(conversationId)))
         .switchIfEmpty(Mono.error(() -> Problems.notFound("No conversation " + conversationId + ".")))
-        .map(seq -> new Message(conversationId, seq, UUID.randomUUID().toString(), request.clientMsgId(), caller.userId(),
-            // Millisecond precision, as Cassandra stores it: the ACK and later reads agree.
-            type, request.body(), clock.instant().truncatedTo(ChronoUnit.MILLIS)))
-        .flatMap(message -> messages.append(message)
-            .then(publisher.publish(new MessageAppended(conversationId, message.seq(), message.messageId(),
-                message.senderId(), message.sentAt().toEpochMilli())))
-            .thenReturn(SentMessage.of(message)));
+        .flatMap(head -> {
+          Instant now = now();
+          String messageId = UUID.randomUUID().toString();
+          return dedup.claim(key, messageId, head, now).flatMap(claim -> {
+            if (claim instanceof Owned owned) {
+              return append(key, new MessageDraft(conversationId, messageId, request.clientMsgId(), caller.userId(), type,
+                  request.body(), owned.claimedAt()));
+            }
+            if (claim instanceof Completed done) {
+              return Mono.just(new Outcome(new SentMessage(conversationId, done.seq(), done.messageId(), caller.userId(),
+                  done.sentAt()), false));
+            }
+            return resolve(key, (Pending) claim, type, request.body());
+          });
+        });
   }
 
-  /** The 400 for the first invalid field, or null when the request is valid. */
+  /**
+   * A send of this clientMsgId was claimed and not completed. While its owner's lease runs, the
+   * owner may still append: the retry is told to come back. After the lease the owner appends no
+   * more, so either its message is in the timeline (find it, complete it) or it never will be
+   * (take the send over, append it under the same message id).
+   */
+  private Mono<Outcome> resolve(Key key, Pending pending, String type, String body) {
+    Instant leaseEnd = pending.claimedAt().plus(properties.sendLease());
+    if (now().isBefore(leaseEnd)) {
+      return Mono.error(inProgress(key));
+    }
+    return finder.find(key.conversationId(), pending.messageId(), pending.headAtClaim(), leaseEnd.plusMillis(SKEW_MILLIS))
+        .flatMap(found -> dedup.complete(key, found.seq(), found.sentAt())
+            .thenReturn(new Outcome(SentMessage.of(found), false)))
+        .switchIfEmpty(Mono.defer(() -> messages.head(key.conversationId()).flatMap(head -> {
+          Instant now = now();
+          return dedup.takeOver(key, pending.claimedAt(), head, now).flatMap(won -> won
+              ? append(key, new MessageDraft(key.conversationId(), pending.messageId(), key.clientMsgId(), key.senderId(),
+                  type, body, now))
+              : Mono.error(inProgress(key)));
+        })));
+  }
+
+  private Mono<Outcome> append(Key key, MessageDraft draft) {
+    // No append attempt after half the lease: past the lease a retry may take the send over (P5).
+    Instant notAfter = draft.sentAt().plus(properties.sendLease().dividedBy(2));
+    return recent.touch(draft.conversationId(), draft.sentAt())
+        .then(messages.append(draft, notAfter))
+        .switchIfEmpty(Mono.error(() -> Problems.notFound("No conversation " + draft.conversationId() + ".")))
+        .flatMap(message -> dedup.complete(key, message.seq(), message.sentAt()).then(publish(message))
+            .thenReturn(new Outcome(SentMessage.of(message), true)));
+  }
+
+  /** A failed publish is not the sender's problem: the message is stored and will be republished. */
+  private Mono<Void> publish(Message message) {
+    return publisher.publish(new MessageAppended(message.conversationId(), message.seq(), message.messageId(),
+            message.senderId(), message.sentAt().toEpochMilli()))
+        .onErrorResume(failure -> {
+          log.warn("publishing " + message.conversationId() + "/" + message.seq() + " failed; the republisher will: " + failure);
+          return Mono.empty();
+        });
+  }
+
+  /** Millisecond precision, as Cassandra stores it: the ACK and later reads agree. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static ErrorResponseException inProgress(Key key) {
+    var problem = Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "send-in-progress",
+        "A send with clientMsgId " + key.clientMsgId() + " is in progress; retry with the same clientMsgId.");
+    var error = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, null);
+    error.getHeaders().set(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS);
+    return error;
+  }
+
+  /** The error for the first invalid field, or null when the request is valid. */
   private ErrorResponseException validate(SendMessageRequest request) {
     if (request == null) {
       return Problems.invalid("body", "is required");
@@ -73,7 +164,7 @@ public class SendService {
     }
     int bytes = request.body().getBytes(StandardCharsets.UTF_8).length;
     if (bytes > properties.maxBodyBytes()) {
-      return Problems.invalid("body", "must be at most " + properties.maxBodyBytes() + " bytes of UTF-8, was " + bytes);
+      return Problems.tooLarge("body", "must be at most " + properties.maxBodyBytes() + " bytes of UTF-8, was " + bytes);
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package dev.chatsync.message.send;
 
+import dev.chatsync.message.timeline.Message;
 import java.time.Instant;
 
 /** The server's ACK of a send: the message is durably stored under this seq. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.message.MessageProperties;
+import dev.chatsync.message.timeline.InMemoryMessageStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,9 @@ class ConversationServiceTest {
 
   private final Caller alice = new Caller("alice", "phone");
   private final InMemoryConversationStore store = new InMemoryConversationStore();
-  private final ConversationService service = new ConversationService(store, new MessageProperties(16384, 5, 8));
+  private final InMemoryMessageStore messages = new InMemoryMessageStore();
+  private final ConversationService service = new ConversationService(store, messages,
+      new MessageProperties(16384, 5, 8, Duration.ofSeconds(10), Duration.ofDays(1)));
 
   @Test
   void aGroupHasTheCallerAndTheNamedMembersOnceEach() {
@@ -24,7 +28,7 @@ class ConversationServiceTest {
     assertThat(created.created()).isTrue();
     assertThat(created.conversation().members()).containsExactly("alice", "bob", "carol");
     assertThat(created.conversation().title()).isEqualTo("Team");
-    assertThat(created.conversation().headSeq()).isZero();
+    assertThat(created.headSeq()).isZero();
   }
 
   @Test
@@ -42,6 +46,7 @@ class ConversationServiceTest {
   void refusesBadInputNamingTheField() {
     assertInvalid(new CreateConversationRequest("channel", null, List.of("bob")), "type");
     assertInvalid(new CreateConversationRequest("group", null, List.of()), "members");
+    assertInvalid(new CreateConversationRequest("group", null, List.of("alice")), "members");
     assertInvalid(new CreateConversationRequest("group", null, null), "members");
     assertInvalid(new CreateConversationRequest("group", null, List.of("bob", "c a r o l")), "members[1]");
     assertInvalid(new CreateConversationRequest("direct", null, List.of("bob", "carol")), "members");
@@ -56,6 +61,7 @@ class ConversationServiceTest {
   void onlyMembersSeeAConversation() {
     var created = service.create(alice, new CreateConversationRequest("group", "t", List.of("bob"))).block();
     String id = created.conversation().conversationId();
+    messages.createConversation(id);
 
     assertThat(service.get(new Caller("bob", "d"), id).block().conversationId()).isEqualTo(id);
     assertStatus(() -> service.get(new Caller("mallory", "d"), id).block(), 403);

@@ -9,6 +9,7 @@ import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.message.timeline.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,72 @@ class SendPathIT {
     assertThat(history.items()).extracting(Message::body).containsExactly("hello", "hi alice");
     assertThat(history.items()).extracting(Message::sentAt).containsExactly(first.sentAt(), second.sentAt());
     assertThat(history.hasMore()).isFalse();
+  }
+
+  @Test
+  void aRetriedSendReturnsTheFirstAnswerAndCreatesNothing() {
+    String conversationId = createGroup(alice, List.of(bob));
+
+    SentMessage first = send(alice, conversationId, "retry-me", "once");
+    SentMessage again = as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", "retry-me", "type", "text", "body", "once")).exchange()
+        .expectStatus().isOk()
+        .expectBody(SentMessage.class).returnResult().getResponseBody();
+
+    assertThat(again).isEqualTo(first);
+    assertThat(history(conversationId, "limit=10").items()).hasSize(1);
+    // The same clientMsgId from another sender is another message.
+    assertThat(send(bob, conversationId, "retry-me", "mine").seq()).isEqualTo(2);
+  }
+
+  @Test
+  void aRetryWhileTheFirstAttemptMayStillAppendIsToldToComeBack() {
+    String conversationId = createGroup(alice, List.of(bob));
+    cql.execute("INSERT INTO send_dedup (conversation_id, sender_id, client_msg_id, message_id, claimed_at, head_at_claim) "
+        + "VALUES (?, ?, 'in-flight', 'mid-1', toTimestamp(now()), 0)", conversationId, alice);
+
+    as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", "in-flight", "body", "x")).exchange()
+        .expectStatus().isEqualTo(503)
+        .expectHeader().valueEquals("Retry-After", "1")
+        .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/send-in-progress"));
+  }
+
+  @Test
+  void aSendWhoseOwnerDiedBeforeAppendingIsTakenOverOnce() {
+    String conversationId = createGroup(alice, List.of(bob));
+    // An owner that claimed a minute ago and died before its append.
+    cql.execute("INSERT INTO send_dedup (conversation_id, sender_id, client_msg_id, message_id, claimed_at, head_at_claim) "
+        + "VALUES (?, ?, 'orphan', 'mid-orphan', ?, 0)", conversationId, alice, java.time.Instant.now().minusSeconds(60));
+
+    SentMessage taken = send(alice, conversationId, "orphan", "recovered");
+
+    assertThat(taken.messageId()).isEqualTo("mid-orphan");
+    assertThat(taken.seq()).isEqualTo(1);
+    assertThat(history(conversationId, "limit=10").items()).extracting(Message::body).containsExactly("recovered");
+  }
+
+  @Test
+  void aSendWhoseOwnerDiedAfterAppendingIsFoundNotRepeated() {
+    String conversationId = createGroup(alice, List.of(bob));
+    SentMessage before = send(bob, conversationId, "b-1", "before");
+    // The owner claimed, appended (at seq 2) and died before recording the seq in its claim.
+    SentMessage appended = send(alice, conversationId, "stranded", "hello");
+    cql.execute("UPDATE send_dedup SET seq = null, sent_at = null, claimed_at = ?, head_at_claim = ? "
+        + "WHERE conversation_id = ? AND sender_id = ? AND client_msg_id = 'stranded'",
+        appended.sentAt().minusSeconds(60), before.seq(), conversationId, alice);
+    send(bob, conversationId, "b-2", "after");
+
+    SentMessage retried = as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", "stranded", "body", "hello")).exchange()
+        .expectStatus().isOk()
+        .expectBody(SentMessage.class).returnResult().getResponseBody();
+
+    assertThat(retried.seq()).isEqualTo(appended.seq());
+    assertThat(retried.messageId()).isEqualTo(appended.messageId());
+    assertThat(history(conversationId, "limit=10").items()).extracting(Message::body).containsExactly("before", "hello", "after");
   }
 
   @Test
@@ -139,7 +206,7 @@ class SendPathIT {
     String conversationId = createGroup(alice, List.of(bob));
     as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("clientMsgId", "m-1", "body", "x".repeat(16385))).exchange()
-        .expectStatus().isBadRequest()
+        .expectStatus().isEqualTo(413)
         .expectBody().jsonPath("$.field").isEqualTo("body");
     as(alice).get().uri("/api/v1/conversations/{id}/messages?limit=201", conversationId).exchange()
         .expectStatus().isBadRequest()

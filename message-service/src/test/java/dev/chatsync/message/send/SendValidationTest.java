@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.message.MessageProperties;
 import dev.chatsync.message.conversation.InMemoryConversationStore;
+import dev.chatsync.message.timeline.Message;
+import dev.chatsync.message.timeline.MessageDraft;
+import dev.chatsync.message.timeline.MessageStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
@@ -14,13 +20,19 @@ import reactor.core.publisher.Mono;
 class SendValidationTest {
 
   private final MessageStore untouchable = new MessageStore() {
-    @Override public Mono<Long> allocateSeq(String conversationId) { throw new AssertionError("must not allocate"); }
-    @Override public Mono<Void> append(Message message) { throw new AssertionError("must not append"); }
+    @Override public Mono<Message> append(MessageDraft draft, Instant notAfter) { throw new AssertionError("must not append"); }
     @Override public Mono<Long> head(String conversationId) { throw new AssertionError("must not read"); }
-    @Override public Mono<java.util.List<Message>> range(String c, long l, long u, int n, boolean d) { throw new AssertionError(); }
+    @Override public Mono<List<Message>> range(String c, long l, long u, int n, boolean d) { throw new AssertionError(); }
   };
-  private final SendService sender = new SendService(new Membership(new InMemoryConversationStore()), untouchable,
-      event -> Mono.error(new AssertionError("must not publish")), new MessageProperties(10, 100, 8));
+  private final SendDedup noDedup = new SendDedup() {
+    @Override public Mono<Claim> claim(Key key, String messageId, long head, Instant at) { throw new AssertionError("must not claim"); }
+    @Override public Mono<Void> complete(Key key, long seq, Instant sentAt) { throw new AssertionError(); }
+    @Override public Mono<Boolean> takeOver(Key key, Instant expected, long head, Instant at) { throw new AssertionError(); }
+  };
+  private final SendService sender = new SendService(new Membership(new InMemoryConversationStore()), untouchable, noDedup,
+      (conversationId, at) -> Mono.error(new AssertionError("must not touch")),
+      event -> Mono.error(new AssertionError("must not publish")),
+      new MessageProperties(10, 100, 8, Duration.ofSeconds(10), Duration.ofDays(1)));
   private final Caller alice = new Caller("alice", "phone");
 
   @Test
@@ -31,8 +43,16 @@ class SendValidationTest {
     assertInvalid(new SendMessageRequest("m1", "Text!", "hi"), "type");
     assertInvalid(new SendMessageRequest("m1", "text", ""), "body");
     assertInvalid(new SendMessageRequest("m1", "text", null), "body");
+  }
+
+  @Test
+  void aBodyOverTheLimitIsA413NamingTheField() {
     // 10 bytes allowed here: 6 characters of 2 bytes each are 12 bytes.
-    assertInvalid(new SendMessageRequest("m1", "text", "éééééé"), "body");
+    assertThatThrownBy(() -> sender.send(alice, "c1", new SendMessageRequest("m1", "text", "éééééé")).block())
+        .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
+          assertThat(e.getStatusCode().value()).isEqualTo(413);
+          assertThat(e.getBody().getProperties()).containsEntry("field", "body");
+        });
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.inbox.InboxStore;
 import java.time.Instant;
+import java.util.OptionalLong;
 import org.springframework.stereotype.Repository;
 
 @Repository
@@ -14,28 +15,34 @@ class CassandraInboxStore implements InboxStore {
 
   private final CqlSession session;
   private final int ttlSeconds;
-  private final PreparedStatement selectHead;
+  private final PreparedStatement selectState;
   private final PreparedStatement insertEntry;
-  private final PreparedStatement updateHead;
+  private final PreparedStatement updateState;
 
   CassandraInboxStore(CqlSession session, FanoutProperties properties) {
     this.session = session;
     this.ttlSeconds = Math.toIntExact(properties.inboxTtl().toSeconds());
-    selectHead = session.prepare("SELECT head_seq FROM inbox_state WHERE user_id = ?");
+    selectState = session.prepare("SELECT head_seq, applied[?] AS applied_seq FROM inbox_state WHERE user_id = ?");
     insertEntry = session.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, "
         + "message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
-    updateHead = session.prepare("UPDATE inbox_state SET head_seq = ? WHERE user_id = ?");
+    updateState = session.prepare("UPDATE inbox_state SET head_seq = ?, applied[?] = ? WHERE user_id = ?");
   }
 
   @Override
-  public long append(InboxAppend entry) {
-    Row head = session.execute(selectHead.bind(entry.userId())).one();
-    long seq = (head == null || head.isNull("head_seq") ? 0 : head.getLong("head_seq")) + 1;
-    // The entry first, then the head. A crash in between leaves the entry at head + 1 with the head
-    // unmoved; the redelivered record then rewrites the same entry at the same seq (P2).
+  public OptionalLong append(InboxAppend entry) {
+    Row state = session.execute(selectState.bind(entry.conversationId(), entry.userId())).one();
+    long head = state == null || state.isNull("head_seq") ? 0 : state.getLong("head_seq");
+    long applied = state == null || state.isNull("applied_seq") ? 0 : state.getLong("applied_seq");
+    if (entry.conversationSeq() <= applied) {
+      return OptionalLong.empty();
+    }
+    long seq = head + 1;
+    // The entry first, then the state. A crash in between leaves the entry at head + 1 with the
+    // state unmoved; the redelivered record then finds it unapplied and rewrites the same entry at
+    // the same seq (P2), since stage 2 replays a user's records in the same order.
     session.execute(insertEntry.bind(entry.userId(), seq, entry.kind(), entry.conversationId(), entry.conversationSeq(),
         entry.messageId(), Instant.now(), ttlSeconds));
-    session.execute(updateHead.bind(seq, entry.userId()));
-    return seq;
+    session.execute(updateState.bind(seq, entry.conversationId(), entry.conversationSeq(), entry.userId()));
+    return OptionalLong.of(seq);
   }
 }

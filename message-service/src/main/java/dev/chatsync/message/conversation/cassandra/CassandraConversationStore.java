@@ -40,11 +40,11 @@ class CassandraConversationStore implements ConversationStore {
     insertMember = session.prepare("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) "
         + "VALUES (?, ?, ?, ?)");
     insertByUser = session.prepare("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq) VALUES (?, ?, ?)");
-    // IF NOT EXISTS: a repeated create must never reset the head seq of a live conversation (P3).
-    insertConversation = session.prepare("INSERT INTO conversations (conversation_id, type, title, creator_id, created_at, head_seq) "
-        + "VALUES (?, ?, ?, ?, ?, 0) IF NOT EXISTS");
+    // head_hint 0 is always a valid hint, so rewriting the row of a live conversation is harmless.
+    insertConversation = session.prepare("INSERT INTO conversations (conversation_id, type, title, creator_id, created_at, head_hint) "
+        + "VALUES (?, ?, ?, ?, ?, 0)");
     claimDirect = session.prepare("INSERT INTO direct_conversations (pair_key, conversation_id) VALUES (?, ?) IF NOT EXISTS");
-    selectConversation = session.prepare("SELECT type, title, creator_id, created_at, head_seq FROM conversations WHERE conversation_id = ?");
+    selectConversation = session.prepare("SELECT type, title, creator_id, created_at FROM conversations WHERE conversation_id = ?");
     selectMembers = session.prepare("SELECT user_id FROM conversation_members WHERE conversation_id = ?");
     selectMember = session.prepare("SELECT joined_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
   }
@@ -95,7 +95,7 @@ class CassandraConversationStore implements ConversationStore {
 
   private static Conversation toConversation(String id, Row row, List<String> members) {
     return new Conversation(id, ConversationType.valueOf(row.getString("type").toUpperCase(Locale.ROOT)),
-        row.getString("title"), row.getString("creator_id"), row.getInstant("created_at"), members, row.getLong("head_seq"));
+        row.getString("title"), row.getString("creator_id"), row.getInstant("created_at"), members);
   }
 
   private Mono<AsyncResultSet> execute(Statement<?> statement) {

@@ -1,4 +1,4 @@
-package dev.chatsync.message.send;
+package dev.chatsync.message.timeline;
 
 import java.time.Instant;
 

@@ -1,0 +1,107 @@
+package dev.chatsync.fanout.republish;
+
+import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.RecentActivity;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.fanout.FanoutProperties;
+import dev.chatsync.fanout.expand.FanoutProgress;
+import dev.chatsync.fanout.expand.Timeline;
+import dev.chatsync.fanout.expand.TimelineMessage;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * P1 for the dual write: a message appended to the timeline whose publish failed (the broker was
+ * down, or message-service died in between) is stranded until something announces it. This sweep
+ * looks at the conversations with recent sends and announces the newest message of any that stage
+ * 1 has not expanded and that made no progress since the previous sweep (so that messages merely
+ * in flight are left alone). Stage 1 then expands the whole missing prefix.
+ *
+ * <p>A minute whose conversations were all expanded, checked after the minute ended, is not looked
+ * at again; after a restart the whole look-back is checked once. Several fanout instances sweep
+ * independently: a duplicate announcement is skipped by stage 1.
+ */
+@Component
+class Republisher {
+
+  private static final Log log = LogFactory.getLog(Republisher.class);
+  /** A minute is settled this long after it ended: sends in it have appended or given up by then. */
+  private static final long SETTLE_SECONDS = 30;
+
+  private final RecentConversations recent;
+  private final FanoutProgress progress;
+  private final Timeline timeline;
+  private final KafkaTemplate<String, String> kafka;
+  private final JsonMapper json;
+  private final FanoutProperties properties;
+  private final Clock clock = Clock.systemUTC();
+
+  private final Set<Long> settledMinutes = new HashSet<>();
+  private Map<String, Long> behindLastSweep = Map.of();
+
+  Republisher(RecentConversations recent, FanoutProgress progress, Timeline timeline, KafkaTemplate<String, String> kafka,
+      JsonMapper json, FanoutProperties properties) {
+    this.recent = recent;
+    this.progress = progress;
+    this.timeline = timeline;
+    this.kafka = kafka;
+    this.json = json;
+    this.properties = properties;
+  }
+
+  @Scheduled(fixedDelayString = "${chat.fanout.republish-interval:5s}", initialDelayString = "${chat.fanout.republish-interval:5s}")
+  void sweep() {
+    Instant now = clock.instant();
+    long newestMinute = RecentActivity.minuteOf(now);
+    long oldestMinute = RecentActivity.minuteOf(now.minus(properties.republishLookback()));
+    settledMinutes.removeIf(minute -> minute < oldestMinute);
+    Map<String, Long> behind = new HashMap<>();
+    Set<String> checked = new HashSet<>();
+    for (long minute = oldestMinute; minute <= newestMinute; minute++) {
+      if (settledMinutes.contains(minute)) {
+        continue;
+      }
+      boolean allExpanded = true;
+      for (int shard = 0; shard < RecentActivity.SHARDS; shard++) {
+        for (String conversationId : recent.in(minute, shard)) {
+          if (checked.add(conversationId) && !caughtUp(conversationId, behind)) {
+            allExpanded = false;
+          }
+        }
+      }
+      boolean ended = now.getEpochSecond() >= (minute + 1) * 60 + SETTLE_SECONDS;
+      if (allExpanded && ended) {
+        settledMinutes.add(minute);
+      }
+    }
+    behindLastSweep = behind;
+  }
+
+  /** True if stage 1 has expanded the whole conversation; else notes it, and announces it if stuck. */
+  private boolean caughtUp(String conversationId, Map<String, Long> behind) {
+    long fanned = progress.fanned(conversationId);
+    Optional<TimelineMessage> newest = timeline.newestAfter(conversationId, fanned);
+    if (newest.isEmpty()) {
+      return true;
+    }
+    behind.put(conversationId, fanned);
+    if (Long.valueOf(fanned).equals(behindLastSweep.get(conversationId))) {
+      TimelineMessage message = newest.get();
+      log.info("republishing " + conversationId + " up to seq " + message.seq() + " (expanded up to " + fanned + ")");
+      kafka.send(Topics.MESSAGES, conversationId, json.writeValueAsString(new MessageAppended(conversationId, message.seq(),
+          message.messageId(), message.senderId(), message.sentAt().toEpochMilli()))).join();
+    }
+    return false;
+  }
+}

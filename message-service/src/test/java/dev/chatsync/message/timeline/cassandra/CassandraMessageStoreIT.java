@@ -1,0 +1,91 @@
+package dev.chatsync.message.timeline.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsync.message.conversation.Conversation;
+import dev.chatsync.message.conversation.ConversationStore;
+import dev.chatsync.message.conversation.ConversationType;
+import dev.chatsync.message.timeline.Message;
+import dev.chatsync.message.timeline.MessageDraft;
+import dev.chatsync.message.timeline.MessageStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import reactor.core.publisher.Flux;
+
+/** The storage timeline on the real Cassandra node. */
+@SpringBootTest
+@ActiveProfiles("local")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CassandraMessageStoreIT {
+
+  private static final Instant FAR = Instant.parse("2999-01-01T00:00:00Z");
+
+  @Autowired MessageStore messages;
+  @Autowired ConversationStore conversations;
+
+  /** 1,050 messages appended 8 at a time, so they cross from bucket 0 into bucket 1 under contention. */
+  private String busy;
+  private List<Long> busySeqs;
+
+  @BeforeAll
+  void appendConcurrentlyAcrossABucketBoundary() {
+    busy = newConversation();
+    busySeqs = Flux.range(0, 1050)
+        .flatMap(i -> messages.append(draft(busy, "m" + i), FAR).map(Message::seq), 8)
+        .collectList().block();
+  }
+
+  @Test
+  void concurrentAppendsGetEverySeqExactlyOnceWithoutHoles() {
+    assertThat(busySeqs).doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 1050).boxed().toList());
+    assertThat(messages.head(busy).block()).isEqualTo(1050L);
+  }
+
+  @Test
+  void rangesReadAcrossBucketsInBothDirections() {
+    assertThat(seqs(messages.range(busy, 0, 1051, 3, true).block())).containsExactly(1050L, 1049L, 1048L);
+    assertThat(seqs(messages.range(busy, 997, 1003, 10, false).block())).containsExactly(998L, 999L, 1000L, 1001L, 1002L);
+    assertThat(seqs(messages.range(busy, 997, 1003, 3, true).block())).containsExactly(1002L, 1001L, 1000L);
+    assertThat(seqs(messages.range(busy, 0, 1051, 1050, false).block())).hasSize(1050).isSorted();
+    assertThat(messages.range(busy, 1001, 1002, 10, true).block()).isEmpty();
+  }
+
+  @Test
+  void aNewConversationHasHeadZeroAndAnUnknownOneHasNone() {
+    assertThat(messages.head(newConversation()).block()).isZero();
+    assertThat(messages.head("no-such-" + UUID.randomUUID()).blockOptional()).isEmpty();
+    assertThat(messages.append(draft("no-such-" + UUID.randomUUID(), "m"), FAR).blockOptional()).isEmpty();
+  }
+
+  @Test
+  void anAppendPastItsDeadlineIsRefused() {
+    String conversationId = newConversation();
+    var refused = messages.append(draft(conversationId, "late"), Instant.now().minusSeconds(1));
+    org.assertj.core.api.Assertions.assertThatThrownBy(refused::block).hasMessageContaining("retry");
+    assertThat(messages.head(conversationId).block()).isZero();
+  }
+
+  private String newConversation() {
+    String id = UUID.randomUUID().toString();
+    conversations.create(new Conversation(id, ConversationType.GROUP, "t", "alice", Instant.now(), List.of("alice"))).block();
+    return id;
+  }
+
+  private static MessageDraft draft(String conversationId, String body) {
+    return new MessageDraft(conversationId, UUID.randomUUID().toString(), "c-" + body, "alice", "text", body,
+        Instant.parse("2026-11-24T12:00:00Z"));
+  }
+
+  private static List<Long> seqs(List<Message> found) {
+    return found.stream().map(Message::seq).toList();
+  }
+}
