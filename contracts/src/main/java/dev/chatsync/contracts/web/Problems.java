@@ -39,6 +39,18 @@ public final class Problems {
     return new ErrorResponseException(HttpStatus.NOT_FOUND, problem(HttpStatus.NOT_FOUND, "not-found", detail), null);
   }
 
+  /**
+   * 410: the inbox entries after the device's cursor have expired. The device rebuilds from the
+   * conversation list and history, then goes on from {@code headSeq} (API.md, "Sync").
+   */
+  public static ErrorResponseException cursorExpired(long after, long headSeq) {
+    ProblemDetail problem = problem(HttpStatus.GONE, "cursor-expired",
+        "The inbox entries after " + after + " have expired; rebuild from the conversation list and history, then sync after "
+            + headSeq + ".");
+    problem.setProperty("headSeq", headSeq);
+    return new ErrorResponseException(HttpStatus.GONE, problem, null);
+  }
+
   /** 413 for one field of the request that is larger than allowed. */
   public static ErrorResponseException tooLarge(String field, String reason) {
     ProblemDetail problem = problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", field + " " + reason);

@@ -3,12 +3,16 @@ package dev.chatsync.sync.inbox;
 import dev.chatsync.contracts.InboxKind;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.sync.ack.DeviceCursors;
 import java.util.List;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** "Give me everything after X": the pull side of delivery. A user reads only their own inbox (P6). */
+/**
+ * "Give me everything after X": the pull side of delivery. A user reads only their own inbox (P6);
+ * asking after X acknowledges everything up to X for the calling device (the cursor is the ACK).
+ */
 @Service
 public class SyncService {
 
@@ -16,9 +20,11 @@ public class SyncService {
   public static final int MAX_LIMIT = 500;
 
   private final InboxReader inbox;
+  private final DeviceCursors cursors;
 
-  SyncService(InboxReader inbox) {
+  SyncService(InboxReader inbox, DeviceCursors cursors) {
     this.inbox = inbox;
+    this.cursors = cursors;
   }
 
   public Mono<SyncPage> sync(Caller caller, Long after, Integer limit) {
@@ -30,18 +36,30 @@ public class SyncService {
     if (pageSize < 1 || pageSize > MAX_LIMIT) {
       return Mono.error(Problems.invalid("limit", "must be between 1 and " + MAX_LIMIT));
     }
-    return inbox.entriesAfter(caller.userId(), from, pageSize + 1).flatMap(found -> {
-      List<InboxEntry> page = found.subList(0, Math.min(pageSize, found.size()));
-      long nextAfter = page.isEmpty() ? from : page.get(page.size() - 1).seq();
-      // Looks the messages up concurrently, and keeps the page in inbox order (P3, P4).
-      return Flux.fromIterable(page)
-          .flatMapSequential(this::resolve, 16)
-          .collectList()
-          .map(entries -> new SyncPage(entries, nextAfter, found.size() > pageSize));
-    });
+    // The head first: every entry up to it is readable by then, so a missing entry after the
+    // cursor can only have expired (P4: the page never skips one silently).
+    Mono<SyncPage> page = inbox.head(caller.userId()).flatMap(head -> inbox.entriesAfter(caller.userId(), from, pageSize + 1)
+        .flatMap(found -> {
+          if (from < head && (found.isEmpty() || found.get(0).seq() > from + 1)) {
+            return Mono.error(Problems.cursorExpired(from, head));
+          }
+          return resolve(found, from, pageSize);
+        }));
+    Mono<Void> acknowledge = from > 0 ? cursors.acknowledge(caller.userId(), caller.deviceId(), from) : Mono.empty();
+    return Mono.zip(page, acknowledge.thenReturn(true), (result, acknowledged) -> result);
   }
 
-  private Mono<SyncEntry> resolve(InboxEntry entry) {
+  private Mono<SyncPage> resolve(List<InboxEntry> found, long from, int pageSize) {
+    List<InboxEntry> page = found.subList(0, Math.min(pageSize, found.size()));
+    long nextAfter = page.isEmpty() ? from : page.get(page.size() - 1).seq();
+    // Looks the messages up concurrently, and keeps the page in inbox order (P3, P4).
+    return Flux.fromIterable(page)
+        .flatMapSequential(this::withMessage, 16)
+        .collectList()
+        .map(entries -> new SyncPage(entries, nextAfter, found.size() > pageSize));
+  }
+
+  private Mono<SyncEntry> withMessage(InboxEntry entry) {
     if (!InboxKind.MESSAGE.wireName().equals(entry.kind())) {
       return Mono.just(new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), null));
     }

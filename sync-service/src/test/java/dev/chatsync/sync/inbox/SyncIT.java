@@ -37,6 +37,7 @@ class SyncIT {
       storeMessage(seq);
       storeInboxEntry(bob, seq - 998, seq);
     }
+    setHead(bob, 3);
 
     SyncPage first = page(bob, "?after=0&limit=2");
     assertThat(first.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L);
@@ -56,9 +57,51 @@ class SyncIT {
   void aUserReadsOnlyTheirOwnInbox() {
     storeMessage(1);
     storeInboxEntry(bob, 1, 1);
+    setHead(bob, 1);
 
     assertThat(page("carol-" + suffix, "").entries()).isEmpty();
     assertThat(page(bob, "").entries()).hasSize(1);
+  }
+
+  @Test
+  void aDeviceBehindExpiredEntriesGets410WithTheHead() {
+    // Entries 1 to 7 expired; 8 to 10 are left.
+    for (long seq = 8; seq <= 10; seq++) {
+      storeMessage(seq);
+      storeInboxEntry(bob, seq, seq);
+    }
+    setHead(bob, 10);
+
+    as(bob).get().uri("/api/v1/sync?after=3").exchange()
+        .expectStatus().isEqualTo(410)
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/cursor-expired"))
+        .jsonPath("$.headSeq").isEqualTo(10);
+    assertThat(page(bob, "?after=7").entries()).hasSize(3);
+  }
+
+  @Test
+  void syncingAfterXAndPostingAckMoveTheDevicesCursorForwardOnly() {
+    for (long seq = 1; seq <= 5; seq++) {
+      storeMessage(seq);
+      storeInboxEntry(bob, seq, seq);
+    }
+    setHead(bob, 5);
+
+    page(bob, "?after=2");
+    assertThat(cursor(bob, "phone")).isEqualTo(2L);
+
+    as(bob).post().uri("/api/v1/ack").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"upTo\":4}").exchange()
+        .expectStatus().isNoContent().expectBody().isEmpty();
+    as(bob).post().uri("/api/v1/ack").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"upTo\":1}").exchange()
+        .expectStatus().isNoContent().expectBody().isEmpty();
+    assertThat(cursor(bob, "phone")).isEqualTo(4L);
+
+    as(bob).post().uri("/api/v1/ack").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"upTo\":6}").exchange()
+        .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("upTo");
+    as(bob).post().uri("/api/v1/ack").contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+        .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("upTo");
   }
 
   @Test
@@ -86,6 +129,15 @@ class SyncIT {
     cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, message_id, client_msg_id, sender_id, "
         + "type, body, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", conversationId, StorageTimeline.bucketOf(seq), seq,
         "m" + seq, "c" + seq, "alice-" + suffix, "text", "body " + seq, Instant.now());
+  }
+
+  private void setHead(String userId, long head) {
+    cql.execute("UPDATE inbox_state SET head_seq = ? WHERE user_id = ?", head, userId);
+  }
+
+  private Long cursor(String userId, String deviceId) {
+    var row = cql.execute("SELECT acked_seq FROM device_cursors WHERE user_id = ? AND device_id = ?", userId, deviceId).one();
+    return row == null ? null : row.getLong("acked_seq");
   }
 
   private void storeInboxEntry(String userId, long inboxSeq, long conversationSeq) {

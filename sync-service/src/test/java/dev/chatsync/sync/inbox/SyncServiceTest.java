@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.sync.ack.DeviceCursors;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
@@ -16,7 +19,25 @@ class SyncServiceTest {
 
   private final Caller bob = new Caller("bob", "phone");
   private final List<InboxEntry> entries = new ArrayList<>();
+  private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+  private final DeviceCursors deviceCursors = new DeviceCursors() {
+    @Override
+    public Mono<Void> acknowledge(String userId, String deviceId, long upTo) {
+      cursors.merge(userId + "/" + deviceId, upTo, Math::max);
+      return Mono.empty();
+    }
+
+    @Override
+    public Mono<Long> cursor(String userId, String deviceId) {
+      return Mono.just(cursors.getOrDefault(userId + "/" + deviceId, 0L));
+    }
+  };
   private final InboxReader reader = new InboxReader() {
+    @Override
+    public Mono<Long> head(String userId) {
+      return Mono.just(entries.stream().mapToLong(InboxEntry::seq).max().orElse(0));
+    }
+
     @Override
     public Mono<List<InboxEntry>> entriesAfter(String userId, long after, int limit) {
       return Mono.just(entries.stream().filter(e -> e.seq() > after).limit(limit).toList());
@@ -29,7 +50,7 @@ class SyncServiceTest {
           Instant.EPOCH))).delayElement(java.time.Duration.ofMillis(50 - seq * 10));
     }
   };
-  private final SyncService sync = new SyncService(reader);
+  private final SyncService sync = new SyncService(reader, deviceCursors);
 
   @Test
   void pagesAscendWithoutGapsAndTellWhereToGoOn() {
@@ -50,6 +71,34 @@ class SyncServiceTest {
     SyncPage empty = sync.sync(bob, 5L, 3).block();
     assertThat(empty.entries()).isEmpty();
     assertThat(empty.nextAfter()).isEqualTo(5);
+  }
+
+  @Test
+  void askingAfterXAcknowledgesXForTheCallingDevice() {
+    for (long seq = 1; seq <= 3; seq++) {
+      entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
+    }
+    sync.sync(bob, 2L, 10).block();
+    sync.sync(bob, 1L, 10).block();
+
+    assertThat(deviceCursors.cursor("bob", "phone").block()).isEqualTo(2L);
+    assertThat(deviceCursors.cursor("bob", "tablet").block()).isZero();
+  }
+
+  @Test
+  void aCursorBehindExpiredEntriesIsA410WithTheHead() {
+    // Entries 1 and 2 expired; 3 to 5 are left.
+    for (long seq = 3; seq <= 5; seq++) {
+      entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
+    }
+
+    assertThatThrownBy(() -> sync.sync(bob, 0L, 10).block())
+        .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
+          assertThat(e.getStatusCode().value()).isEqualTo(410);
+          assertThat(e.getBody().getType().toString()).endsWith("/cursor-expired");
+          assertThat(e.getBody().getProperties()).containsEntry("headSeq", 5L);
+        });
+    assertThat(sync.sync(bob, 2L, 10).block().entries()).hasSize(3);
   }
 
   @Test

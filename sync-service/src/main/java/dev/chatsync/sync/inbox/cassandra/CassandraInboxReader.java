@@ -20,15 +20,25 @@ import reactor.core.publisher.Mono;
 class CassandraInboxReader implements InboxReader {
 
   private final CqlSession session;
+  private final PreparedStatement selectHead;
   private final PreparedStatement selectEntries;
   private final PreparedStatement selectMessage;
 
   CassandraInboxReader(CqlSession session) {
     this.session = session;
+    selectHead = session.prepare("SELECT head_seq FROM inbox_state WHERE user_id = ?");
     selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id FROM inbox_by_user "
         + "WHERE user_id = ? AND inbox_seq > ? LIMIT ?");
     selectMessage = session.prepare("SELECT message_id, client_msg_id, sender_id, type, body, sent_at FROM messages_by_conversation "
         + "WHERE conversation_id = ? AND bucket = ? AND seq = ?");
+  }
+
+  @Override
+  public Mono<Long> head(String userId) {
+    return execute(selectHead.bind(userId)).map(result -> {
+      Row row = result.one();
+      return row == null || row.isNull("head_seq") ? 0L : row.getLong("head_seq");
+    });
   }
 
   @Override
