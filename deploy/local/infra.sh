@@ -83,11 +83,13 @@ YAML
 
 start_cassandra() {
   if pid_alive "$CASSANDRA_PID"; then log "Cassandra already runs (pid $(cat "$CASSANDRA_PID"))"; return; fi
-  port_open "$CHAT_CASSANDRA_PORT" && die "port $CHAT_CASSANDRA_PORT is taken by another process; set CHAT_CASSANDRA_PORT"
+  require_free_port "$CHAT_CASSANDRA_PORT" CHAT_CASSANDRA_PORT
+  require_free_port "$CHAT_CASSANDRA_STORAGE_PORT" CHAT_CASSANDRA_STORAGE_PORT
+  require_free_port "$CHAT_CASSANDRA_JMX_PORT" CHAT_CASSANDRA_JMX_PORT
   local cp; cp="$(classpath_of "$LOCAL_DIR/classpath/cassandra/pom.xml" cassandra)"
   write_cassandra_yaml
   log "starting Cassandra on 127.0.0.1:$CHAT_CASSANDRA_PORT (data in $CASSANDRA_DIR)"
-  nohup java -Xms"$CHAT_CASSANDRA_HEAP" -Xmx"$CHAT_CASSANDRA_HEAP" -XX:+UseG1GC -Xss512k \
+  nohup java "$(launch_mark cassandra)" -Xms"$CHAT_CASSANDRA_HEAP" -Xmx"$CHAT_CASSANDRA_HEAP" -XX:+UseG1GC -Xss512k \
     "${CASSANDRA_JDK17_FLAGS[@]}" \
     -Djava.net.preferIPv4Stack=true \
     -Dcassandra.config="file://$CASSANDRA_DIR/cassandra.yaml" \
@@ -127,19 +129,22 @@ PROPS
 
 start_kafka() {
   if pid_alive "$KAFKA_PID"; then log "Kafka already runs (pid $(cat "$KAFKA_PID"))"; return; fi
-  port_open "$CHAT_KAFKA_PORT" && die "port $CHAT_KAFKA_PORT is taken by another process; set CHAT_KAFKA_PORT"
+  require_free_port "$CHAT_KAFKA_PORT" CHAT_KAFKA_PORT
+  require_free_port "$CHAT_KAFKA_CONTROLLER_PORT" CHAT_KAFKA_CONTROLLER_PORT
   local cp; cp="$(classpath_of "$LOCAL_DIR/classpath/kafka/pom.xml" kafka)"
   write_kafka_properties
   local jvm=(-Xms"$CHAT_KAFKA_HEAP" -Xmx"$CHAT_KAFKA_HEAP" -XX:+UseG1GC -Djava.net.preferIPv4Stack=true
              -Dkafka.logs.dir="$KAFKA_DIR/logs" -Dlog4j2.configurationFile="$LOCAL_DIR/conf/kafka-log4j2.properties")
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
-    local cluster_id; cluster_id="$(java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+    local cluster_id
+    cluster_id="$(java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool random-uuid 2>"$LOG_DIR/kafka-format.log" | tail -n 1)" \
+      || die "could not make a Kafka cluster id, see $LOG_DIR/kafka-format.log"
     log "formatting the Kafka log directory (cluster $cluster_id)"
     java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DIR/server.properties" \
       >"$LOG_DIR/kafka-format.log" 2>&1 || die "formatting Kafka's log directory failed, see $LOG_DIR/kafka-format.log"
   fi
   log "starting Kafka on 127.0.0.1:$CHAT_KAFKA_PORT (data in $KAFKA_DIR)"
-  nohup java "${jvm[@]}" -cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties" >"$LOG_DIR/kafka.out" 2>&1 &
+  nohup java "$(launch_mark kafka)" "${jvm[@]}" -cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties" >"$LOG_DIR/kafka.out" 2>&1 &
   echo $! >"$KAFKA_PID"
 }
 
@@ -151,12 +156,14 @@ setup() {
 
 case "${1:-}" in
   start)
+    # A start that fails half-way stops what it started, rather than leave it running.
+    trap 'status=$?; if ((status != 0)); then stop_pid Kafka "$KAFKA_PID"; stop_pid Cassandra "$CASSANDRA_PID"; fi' EXIT
     # Both start at once: their start-up times overlap instead of adding up.
     start_cassandra
     start_kafka
-    wait_for_port Cassandra "$CHAT_CASSANDRA_PORT" "$CASSANDRA_PID" "$CASSANDRA_DIR/logs/cassandra.log"
+    wait_for_port Cassandra "$CHAT_CASSANDRA_PORT" "$CASSANDRA_PID" "$CASSANDRA_DIR/logs/cassandra.log" "$LOG_DIR/cassandra.out"
     log "Cassandra answers on 127.0.0.1:$CHAT_CASSANDRA_PORT"
-    wait_for_port Kafka "$CHAT_KAFKA_PORT" "$KAFKA_PID" "$KAFKA_DIR/logs/kafka.log"
+    wait_for_port Kafka "$CHAT_KAFKA_PORT" "$KAFKA_PID" "$KAFKA_DIR/logs/kafka.log" "$LOG_DIR/kafka.out"
     log "Kafka answers on 127.0.0.1:$CHAT_KAFKA_PORT"
     setup
     ;;

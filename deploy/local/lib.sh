@@ -40,17 +40,43 @@ classpath_of() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-pid_alive() { [[ -s "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Every process the launcher starts carries -Dchat.launched=<name>, and <name>.pid holds its pid.
+# A pid is trusted only if the process still carries that mark: after a reboot the pid in a
+# stale pid file may belong to something else, which must never be stopped.
+launch_mark() { echo "-Dchat.launched=$1"; }
+
+pid_alive() {
+  [[ -s "$1" ]] || return 1
+  local pid name cmdline; pid="$(cat "$1")"; name="$(basename "$1" .pid)"
+  kill -0 "$pid" 2>/dev/null || return 1
+  if [[ -r "/proc/$pid/cmdline" ]]; then cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"; else cmdline="$(ps -p "$pid" -o args= 2>/dev/null)"; fi
+  [[ "$cmdline" == *"$(launch_mark "$name")"* ]]
+}
+
+# GET a local URL with bash alone (no curl needed); prints the response, headers included.
+http_get() {
+  local port="$1" path="$2"
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$path" >&3
+  timeout 5 cat <&3
+  exec 3<&-
+}
 
 # Waits until a TCP port answers, failing early when the process that should open it died.
 wait_for_port() {
-  local name="$1" port="$2" pidfile="$3" logfile="$4" deadline=$((SECONDS + CHAT_START_TIMEOUT))
+  local name="$1" port="$2" pidfile="$3" logfile="$4" outfile="$5" deadline=$((SECONDS + CHAT_START_TIMEOUT))
   until port_open "$port"; do
-    pid_alive "$pidfile" || die "$name exited during start-up; last lines of $logfile:
-$(tail -n 30 "$logfile")"
-    ((SECONDS < deadline)) || die "$name did not open port $port within ${CHAT_START_TIMEOUT}s; see $logfile"
+    pid_alive "$pidfile" || die "$name exited during start-up; last lines of $logfile and $outfile:
+$(tail -n 20 "$logfile" 2>/dev/null; tail -n 20 "$outfile" 2>/dev/null)"
+    ((SECONDS < deadline)) || die "$name did not open port $port within ${CHAT_START_TIMEOUT}s; see $logfile and $outfile"
     sleep 0.5
   done
+}
+
+# Refuses to start when a port is taken by a process we did not start.
+require_free_port() {
+  local port="$1" variable="$2"
+  ! port_open "$port" || die "port $port is taken by another process; set $variable to another port"
 }
 
 # TERM, then KILL after a grace period: Cassandra and Kafka flush and close their logs on TERM.

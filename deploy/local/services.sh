@@ -19,8 +19,9 @@ start_service() {
   local jar="$REPO_DIR/$name/target/$name.jar" pidfile="$RUN_DIR/$name.pid"
   if pid_alive "$pidfile"; then log "$name already runs (pid $(cat "$pidfile"))"; return; fi
   [[ -f "$jar" ]] || die "$jar is missing: build with ./mvnw -DskipTests package"
-  port_open "$port" && die "port $port is taken by another process; set CHAT_${name%%-*}_PORT"
-  nohup java -Xms128m -Xmx"$CHAT_SERVICE_HEAP" -jar "$jar" \
+  local variable="CHAT_${name%%-*}_PORT"
+  require_free_port "$port" "${variable^^}"
+  nohup java "$(launch_mark "$name")" -Xms128m -Xmx"$CHAT_SERVICE_HEAP" -jar "$jar" \
     --spring.profiles.active="$CHAT_PROFILES" \
     --server.port="$port" \
     --spring.kafka.bootstrap-servers="127.0.0.1:$CHAT_KAFKA_PORT" \
@@ -34,7 +35,7 @@ start_service() {
 wait_healthy() {
   local name="$1" port; port="$(service_port "$1")"
   local deadline=$((SECONDS + CHAT_START_TIMEOUT))
-  until curl -fsS "http://127.0.0.1:$port/actuator/health" 2>/dev/null | grep -q '"UP"'; do
+  until http_get "$port" /actuator/health 2>/dev/null | grep -q '"status":"UP"'; do
     pid_alive "$RUN_DIR/$name.pid" || die "$name exited during start-up; last lines of $LOG_DIR/$name.log:
 $(tail -n 40 "$LOG_DIR/$name.log")"
     ((SECONDS < deadline)) || die "$name was not healthy within ${CHAT_START_TIMEOUT}s; see $LOG_DIR/$name.log"
@@ -45,6 +46,8 @@ $(tail -n 40 "$LOG_DIR/$name.log")"
 
 case "${1:-}" in
   start)
+    # A start that fails half-way stops the services, rather than leave some running.
+    trap 'status=$?; if ((status != 0)); then for name in "${SERVICES[@]}"; do stop_pid "$name" "$RUN_DIR/$name.pid" 30; done; fi' EXIT
     for name in "${SERVICES[@]}"; do start_service "$name"; done
     for name in "${SERVICES[@]}"; do wait_healthy "$name"; done
     ;;

@@ -36,7 +36,12 @@ final class LocalSystem implements AutoCloseable {
 
   static LocalSystem start() throws Exception {
     LocalSystem system = new LocalSystem();
-    system.launcher("start", 300);
+    try {
+      system.launcher("start", 300);
+    } catch (Exception failed) {
+      system.close();
+      throw failed;
+    }
     return system;
   }
 
