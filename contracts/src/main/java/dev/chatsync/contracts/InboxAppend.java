@@ -7,6 +7,7 @@ package dev.chatsync.contracts;
  *
  * @param kind what the entry tells the device, one of {@link InboxKind}'s wire names
  * @param senderId who sent the message the entry refers to
+ * @param sentAtMillis when the message was sent, epoch milliseconds
  */
 public record InboxAppend(String userId, String kind, String conversationId, long conversationSeq, String messageId,
-    String senderId) {}
+    String senderId, long sentAtMillis) {}

@@ -73,14 +73,14 @@ class FanoutIT {
   @Test
   void aRedeliveredInboxRecordIsAppliedOnce() {
     for (long seq = 1; seq <= 2; seq++) {
-      InboxAppend entry = new InboxAppend(bob, "message", conversationId, seq, "msg-" + seq, alice);
+      InboxAppend entry = new InboxAppend(bob, "message", conversationId, seq, "msg-" + seq, alice, 1_000L * seq);
       for (int copy = 0; copy < 3; copy++) {
         kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(entry)).join();
       }
     }
     // A marker after the copies: once it is in, every copy before it was handled.
     kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
-        new InboxAppend(bob, "message", "marker-" + suffix, 1, "marker", alice))).join();
+        new InboxAppend(bob, "message", "marker-" + suffix, 1, "marker", alice, 0L))).join();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
     assertThat(conversationSeqs(bob)).containsExactly(1L, 2L, 1L);

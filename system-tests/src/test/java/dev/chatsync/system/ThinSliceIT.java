@@ -71,6 +71,17 @@ class ThinSliceIT {
       assertThat(sync.<Integer>json("$.nextAfter")).isEqualTo(sync.<Integer>json("$.entries[0].seq"));
     }
 
+    Response bobsList = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> call("GET", "/conversations?limit=10", token(bob), null),
+            list -> list.status() == 200 && Integer.valueOf(1).equals(list.json("$.items[0].headSeq")));
+    assertThat(bobsList.<String>json("$.items[0].conversationId")).isEqualTo(conversationId);
+    assertThat(bobsList.<String>json("$.items[0].title")).isEqualTo("Team");
+    assertThat(bobsList.<Integer>json("$.items[0].unreadCount")).isEqualTo(1);
+    assertThat(bobsList.<String>json("$.items[0].lastMessage.body")).isEqualTo("hello team");
+    Response alicesList = call("GET", "/conversations", aliceToken, null);
+    assertThat(alicesList.<Integer>json("$.items[0].unreadCount")).as("own messages are not unread").isZero();
+    assertThat(alicesList.<Integer>json("$.items[0].readSeq")).isEqualTo(1);
+
     Response history = call("GET", "/conversations/" + conversationId + "/messages", token(carol), null);
     assertThat(history.status()).isEqualTo(200);
     assertThat(history.<List<String>>json("$.items[*].body")).containsExactly("hello team");

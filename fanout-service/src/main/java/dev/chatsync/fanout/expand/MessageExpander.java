@@ -73,7 +73,7 @@ class MessageExpander {
         // P6: a member sees only the messages after the seq they joined at.
         if (member.joinedSeq() < message.seq()) {
           InboxAppend entry = new InboxAppend(member.userId(), InboxKind.MESSAGE.wireName(), message.conversationId(),
-              message.seq(), message.messageId(), message.senderId());
+              message.seq(), message.messageId(), message.senderId(), message.sentAt().toEpochMilli());
           sends.add(kafka.send(Topics.INBOX_APPENDS, entry.userId(), json.writeValueAsString(entry)));
         }
       }

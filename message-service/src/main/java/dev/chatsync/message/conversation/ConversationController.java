@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -16,9 +17,17 @@ import reactor.core.publisher.Mono;
 class ConversationController {
 
   private final ConversationService conversations;
+  private final ConversationListService list;
 
-  ConversationController(ConversationService conversations) {
+  ConversationController(ConversationService conversations, ConversationListService list) {
     this.conversations = conversations;
+    this.list = list;
+  }
+
+  @GetMapping
+  Mono<ConversationListService.Page> list(Caller caller, @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String pageToken) {
+    return list.list(caller, limit, pageToken);
   }
 
   @PostMapping

@@ -1,6 +1,7 @@
 package dev.chatsync.message.conversation;
 
 import java.util.Optional;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Where conversations and their members live. */
@@ -20,6 +21,12 @@ public interface ConversationStore {
   Mono<String> claimDirect(String pairKey, String candidateId);
 
   Mono<Optional<Conversation>> find(String conversationId);
+
+  /** The conversation's type and title, without its members. */
+  Mono<Optional<ConversationSummary>> summary(String conversationId);
+
+  /** Every conversation of the user with its delivery state, in no particular order, streamed page by page. */
+  Flux<UserConversation> ofUser(String userId);
 
   /** The membership of {@code userId} in the conversation, empty if they are not a member. */
   Mono<Optional<Member>> member(String conversationId, String userId);

@@ -3,6 +3,7 @@ package dev.chatsync.message.conversation;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The {@link ConversationStore} contract in memory, for unit tests of the rules above it. */
@@ -25,6 +26,18 @@ public class InMemoryConversationStore implements ConversationStore {
   @Override
   public Mono<Optional<Conversation>> find(String conversationId) {
     return Mono.just(Optional.ofNullable(conversations.get(conversationId)));
+  }
+
+  @Override
+  public Mono<Optional<ConversationSummary>> summary(String conversationId) {
+    return find(conversationId).map(found -> found.map(c -> new ConversationSummary(c.conversationId(), c.type(), c.title())));
+  }
+
+  @Override
+  public Flux<UserConversation> ofUser(String userId) {
+    return Flux.fromIterable(conversations.values())
+        .filter(c -> c.members().contains(userId))
+        .map(c -> new UserConversation(c.conversationId(), 0, 0, c.createdAt(), 0, 0));
   }
 
   @Override

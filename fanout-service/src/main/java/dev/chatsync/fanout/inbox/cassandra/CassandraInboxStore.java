@@ -18,6 +18,8 @@ class CassandraInboxStore implements InboxStore {
   private final PreparedStatement selectState;
   private final PreparedStatement insertEntry;
   private final PreparedStatement updateState;
+  private final PreparedStatement updateConversation;
+  private final PreparedStatement updateOwnConversation;
 
   CassandraInboxStore(CqlSession session, FanoutProperties properties) {
     this.session = session;
@@ -26,6 +28,10 @@ class CassandraInboxStore implements InboxStore {
     insertEntry = session.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, "
         + "message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
     updateState = session.prepare("UPDATE inbox_state SET head_seq = ?, applied[?] = ? WHERE user_id = ?");
+    updateConversation = session.prepare("UPDATE conversations_by_user SET last_seq = ?, last_active_at = ? "
+        + "WHERE user_id = ? AND conversation_id = ?");
+    updateOwnConversation = session.prepare("UPDATE conversations_by_user SET last_seq = ?, last_active_at = ?, own_last_seq = ? "
+        + "WHERE user_id = ? AND conversation_id = ?");
   }
 
   @Override
@@ -42,6 +48,11 @@ class CassandraInboxStore implements InboxStore {
     // the same seq (P2), since stage 2 replays a user's records in the same order.
     session.execute(insertEntry.bind(entry.userId(), seq, entry.kind(), entry.conversationId(), entry.conversationSeq(),
         entry.messageId(), Instant.now(), ttlSeconds));
+    // The conversation list follows the inbox; in seq order, so these values only grow.
+    Instant sentAt = Instant.ofEpochMilli(entry.sentAtMillis());
+    session.execute(entry.userId().equals(entry.senderId())
+        ? updateOwnConversation.bind(entry.conversationSeq(), sentAt, entry.conversationSeq(), entry.userId(), entry.conversationId())
+        : updateConversation.bind(entry.conversationSeq(), sentAt, entry.userId(), entry.conversationId()));
     session.execute(updateState.bind(seq, entry.conversationId(), entry.conversationSeq(), entry.userId()));
     return OptionalLong.of(seq);
   }

@@ -11,7 +11,9 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.chatsync.message.conversation.Conversation;
 import dev.chatsync.message.conversation.ConversationStore;
 import dev.chatsync.message.conversation.ConversationType;
+import dev.chatsync.message.conversation.ConversationSummary;
 import dev.chatsync.message.conversation.Member;
+import dev.chatsync.message.conversation.UserConversation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +31,7 @@ class CassandraConversationStore implements ConversationStore {
   private final CqlSession session;
   private final PreparedStatement insertMember;
   private final PreparedStatement insertByUser;
+  private final PreparedStatement selectByUser;
   private final PreparedStatement insertConversation;
   private final PreparedStatement claimDirect;
   private final PreparedStatement selectConversation;
@@ -39,7 +42,10 @@ class CassandraConversationStore implements ConversationStore {
     this.session = session;
     insertMember = session.prepare("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) "
         + "VALUES (?, ?, ?, ?)");
-    insertByUser = session.prepare("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq) VALUES (?, ?, ?)");
+    insertByUser = session.prepare("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq, last_seq, "
+        + "last_active_at, read_seq) VALUES (?, ?, 0, 0, ?, 0)");
+    selectByUser = session.prepare("SELECT conversation_id, joined_seq, last_seq, last_active_at, read_seq, own_last_seq "
+        + "FROM conversations_by_user WHERE user_id = ?");
     // head_hint 0 is always a valid hint, so rewriting the row of a live conversation is harmless.
     insertConversation = session.prepare("INSERT INTO conversations (conversation_id, type, title, creator_id, created_at, head_hint) "
         + "VALUES (?, ?, ?, ?, ?, 0)");
@@ -57,7 +63,7 @@ class CassandraConversationStore implements ConversationStore {
       return batch.build();
     });
     Flux<Statement<?>> byUser = Flux.fromIterable(c.members())
-        .map(user -> insertByUser.bind(user, c.conversationId(), 0L));
+        .map(user -> insertByUser.bind(user, c.conversationId(), c.createdAt()));
     return Flux.concat(memberBatches, byUser)
         .flatMap(this::execute, 16)
         .then(execute(insertConversation.bind(c.conversationId(), c.type().wireName(), c.title(), c.creatorId(), c.createdAt())))
@@ -82,6 +88,28 @@ class CassandraConversationStore implements ConversationStore {
   public Mono<Optional<Member>> member(String conversationId, String userId) {
     return execute(selectMember.bind(conversationId, userId))
         .map(result -> Optional.ofNullable(result.one()).map(row -> new Member(conversationId, userId, row.getLong("joined_seq"))));
+  }
+
+  @Override
+  public Mono<Optional<ConversationSummary>> summary(String conversationId) {
+    return execute(selectConversation.bind(conversationId)).map(result -> Optional.ofNullable(result.one())
+        .map(row -> new ConversationSummary(conversationId, ConversationType.valueOf(row.getString("type").toUpperCase(Locale.ROOT)),
+            row.getString("title"))));
+  }
+
+  @Override
+  public Flux<UserConversation> ofUser(String userId) {
+    return execute(selectByUser.bind(userId)).expand(page -> page.hasMorePages()
+            ? Mono.fromCompletionStage(page.fetchNextPage())
+            : Mono.empty())
+        .concatMapIterable(AsyncResultSet::currentPage)
+        .map(row -> new UserConversation(row.getString("conversation_id"), longOrZero(row, "joined_seq"),
+            longOrZero(row, "last_seq"), row.getInstant("last_active_at"), longOrZero(row, "read_seq"),
+            longOrZero(row, "own_last_seq")));
+  }
+
+  private static long longOrZero(Row row, String column) {
+    return row.isNull(column) ? 0 : row.getLong(column);
   }
 
   private Mono<List<String>> members(String conversationId) {

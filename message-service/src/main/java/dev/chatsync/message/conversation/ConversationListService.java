@@ -1,0 +1,106 @@
+package dev.chatsync.message.conversation;
+
+import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.message.timeline.Message;
+import dev.chatsync.message.timeline.MessageStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** {@code GET /conversations}: the caller's conversations, most recently active first, paged. */
+@Service
+public class ConversationListService {
+
+  public static final int DEFAULT_LIMIT = 20;
+  public static final int MAX_LIMIT = 100;
+  /**
+   * The most conversations of one user that are ordered for the list (P7): their rows are small,
+   * but all of them are read and sorted for each page. Past this, the oldest are not listed.
+   */
+  static final int MAX_ORDERED = 10_000;
+
+  private static final Comparator<UserConversation> MOST_RECENT_FIRST = Comparator
+      .comparing((UserConversation c) -> activeAt(c)).reversed()
+      .thenComparing(UserConversation::conversationId);
+
+  private final ConversationStore conversations;
+  private final MessageStore messages;
+
+  ConversationListService(ConversationStore conversations, MessageStore messages) {
+    this.conversations = conversations;
+    this.messages = messages;
+  }
+
+  /** One item of the list, as API.md shows it. */
+  public record Item(String conversationId, String type, String title, long headSeq, long readSeq, long unreadCount,
+      Message lastMessage) {}
+
+  public record Page(List<Item> items, String nextPageToken) {}
+
+  public Mono<Page> list(Caller caller, Integer limit, String pageToken) {
+    int pageSize = limit == null ? DEFAULT_LIMIT : limit;
+    if (pageSize < 1 || pageSize > MAX_LIMIT) {
+      return Mono.error(Problems.invalid("limit", "must be between 1 and " + MAX_LIMIT));
+    }
+    Optional<UserConversation> after;
+    try {
+      after = PageToken.decode(pageToken);
+    } catch (IllegalArgumentException malformed) {
+      return Mono.error(Problems.invalid("pageToken", "is not a token this service gave out"));
+    }
+    return conversations.ofUser(caller.userId()).take(MAX_ORDERED).collectSortedList(MOST_RECENT_FIRST).flatMap(all -> {
+      List<UserConversation> rest = after.map(position -> all.stream()
+          .filter(c -> MOST_RECENT_FIRST.compare(c, position) > 0).toList()).orElse(all);
+      List<UserConversation> page = rest.subList(0, Math.min(pageSize, rest.size()));
+      String next = rest.size() > pageSize ? PageToken.encode(page.get(page.size() - 1)) : null;
+      return Flux.fromIterable(page).flatMapSequential(this::item, 8).collectList().map(items -> new Page(items, next));
+    });
+  }
+
+  private Mono<Item> item(UserConversation c) {
+    Mono<Optional<Message>> lastMessage = c.lastSeq() == 0
+        ? Mono.just(Optional.empty())
+        : messages.range(c.conversationId(), c.lastSeq() - 1, c.lastSeq() + 1, 1, false).map(found -> found.stream().findFirst());
+    return Mono.zip(conversations.summary(c.conversationId()), lastMessage).map(both -> {
+      var summary = both.getT1();
+      return new Item(c.conversationId(), summary.map(s -> s.type().wireName()).orElse(null),
+          summary.map(ConversationSummary::title).orElse(null), c.lastSeq(), c.effectiveReadSeq(), c.unreadCount(),
+          both.getT2().orElse(null));
+    });
+  }
+
+  private static Instant activeAt(UserConversation c) {
+    return c.lastActiveAt() == null ? Instant.EPOCH : c.lastActiveAt();
+  }
+
+  /** Opaque to clients: the sort position of the last item of the previous page. */
+  static final class PageToken {
+
+    private PageToken() {}
+
+    static String encode(UserConversation last) {
+      String raw = "v1:" + activeAt(last).toEpochMilli() + ":" + last.conversationId();
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Optional<UserConversation> decode(String token) {
+      if (token == null || token.isEmpty()) {
+        return Optional.empty();
+      }
+      String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", 3);
+      if (parts.length != 3 || !parts[0].equals("v1")) {
+        throw new IllegalArgumentException("not a page token");
+      }
+      Instant at = Instant.ofEpochMilli(Long.parseLong(parts[1]));
+      return Optional.of(new UserConversation(parts[2], 0, 0, at, 0, 0));
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.chatsync.message.conversation;
+
+import java.time.Instant;
+
+/**
+ * One conversation as one user sees it: the last seq delivered to the user's inbox, when, and how
+ * far the user has read ({@code readSeq} by reading, {@code ownLastSeq} by sending).
+ */
+public record UserConversation(
+    String conversationId, long joinedSeq, long lastSeq, Instant lastActiveAt, long readSeq, long ownLastSeq) {
+
+  /** Sending marks everything before it as read, and nobody has read before they joined. */
+  public long effectiveReadSeq() {
+    return Math.max(joinedSeq, Math.max(readSeq, ownLastSeq));
+  }
+
+  /** Messages after the read position; never the user's own (they move the read position). */
+  public long unreadCount() {
+    return Math.max(0, lastSeq - effectiveReadSeq());
+  }
+}
