@@ -22,7 +22,7 @@ rm -rf "$CHAT_DATA_DIR"
 # Whatever happens, leave nothing running: the end-to-end tests' services (normally stopped by
 # the tests themselves) and the infrastructure.
 cleanup() {
-  CHAT_DATA_DIR="$PWD/system-tests/target/local-system" deploy/local/services.sh stop || true
+  for dir in system-tests/target/*/run; do [[ -d "$dir" ]] && CHAT_DATA_DIR="${dir%/run}" deploy/local/services.sh stop || true; done
   deploy/local/infra.sh stop
 }
 trap cleanup EXIT

@@ -120,6 +120,16 @@ class GatewayIdentityRelayTest {
   }
 
   @Test
+  void aBodyOverTheLimitIsA413ProblemAndIsNotRouted() {
+    web.post().uri("/api/v1/conversations").header(HttpHeaders.AUTHORIZATION, "Bearer " + devToken("alice"))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"x\":\"" + "y".repeat(70_000) + "\"}")
+        .exchange()
+        .expectStatus().isEqualTo(413)
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/too-large"));
+  }
+
+  @Test
   void devTokensNeedAValidUserId() {
     web.post().uri("/api/v1/dev/tokens").contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("userId", "a b"))
         .exchange().expectStatus().isBadRequest()

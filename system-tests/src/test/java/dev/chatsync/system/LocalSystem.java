@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,13 @@ final class LocalSystem implements AutoCloseable {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
   private final Map<String, String> env = new HashMap<>();
-  private final Path dataDir = REPO.resolve("system-tests/target/local-system");
+  private final Path dataDir;
 
   final int gatewayPort;
   final int messagePort;
 
-  private LocalSystem() throws IOException {
+  private LocalSystem(String name) throws IOException {
+    dataDir = REPO.resolve("system-tests/target/" + name);
     gatewayPort = freePort();
     messagePort = freePort();
     env.put("CHAT_DATA_DIR", dataDir.toString());
@@ -34,10 +36,11 @@ final class LocalSystem implements AutoCloseable {
     env.put("CHAT_SYNC_PORT", Integer.toString(freePort()));
   }
 
-  static LocalSystem start() throws Exception {
-    LocalSystem system = new LocalSystem();
+  /** Starts the four services; {@code name} keeps the logs and pid files of one test class apart. */
+  static LocalSystem start(String name) throws Exception {
+    LocalSystem system = new LocalSystem(name);
     try {
-      system.launcher("start", 300);
+      system.run(300, Map.of(), "deploy/local/services.sh", "start");
     } catch (Exception failed) {
       system.close();
       throw failed;
@@ -46,30 +49,67 @@ final class LocalSystem implements AutoCloseable {
   }
 
   String gateway() {
-    return "http://127.0.0.1:" + gatewayPort + "/api/v1";
+    return gateway(gatewayPort);
+  }
+
+  static String gateway(int port) {
+    return "http://127.0.0.1:" + port + "/api/v1";
+  }
+
+  /** One more instance of a service; {@code overrides} change the launcher's settings for it. */
+  int startInstance(String service, String instance, Map<String, String> overrides) throws Exception {
+    int port = freePort();
+    run(300, overrides, "deploy/local/services.sh", "start-instance", service, instance, Integer.toString(port));
+    return port;
+  }
+
+  void startService(String service) throws Exception {
+    run(300, Map.of(), "deploy/local/services.sh", "start", service);
+  }
+
+  void stopService(String service) throws Exception {
+    run(120, Map.of(), "deploy/local/services.sh", "stop", service);
+  }
+
+  /** SIGKILL: the process gets no chance to finish what it is doing or to leave its consumer group. */
+  void kill(String instance) throws IOException {
+    long pid = Long.parseLong(Files.readString(dataDir.resolve("run/" + instance + ".pid")).strip());
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  /** Kafka's consumer-groups tool through deploy/local/kafka-tool.sh. */
+  String consumerGroups(String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("deploy/local/kafka-tool.sh", "consumer-groups"));
+    command.addAll(List.of(arguments));
+    return run(120, Map.of(), command.toArray(String[]::new));
   }
 
   @Override
   public void close() throws Exception {
-    launcher("stop", 120);
+    run(120, Map.of(), "deploy/local/services.sh", "stop");
   }
 
-  private void launcher(String command, int timeoutSeconds) throws Exception {
+  private String run(int timeoutSeconds, Map<String, String> overrides, String... command) throws Exception {
     Files.createDirectories(dataDir);
-    Path output = dataDir.resolve("services-" + command + ".out");
-    ProcessBuilder builder = new ProcessBuilder(List.of("bash", REPO.resolve("deploy/local/services.sh").toString(), command))
+    Path output = Files.createTempFile(dataDir, "launcher-", ".out");
+    List<String> bash = new ArrayList<>(List.of("bash", REPO.resolve(command[0]).toString()));
+    bash.addAll(List.of(command).subList(1, command.length));
+    ProcessBuilder builder = new ProcessBuilder(bash)
         .directory(REPO.toFile())
         .redirectErrorStream(true)
         .redirectOutput(output.toFile());
     builder.environment().putAll(env);
+    builder.environment().putAll(overrides);
     Process process = builder.start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException("services.sh " + command + " did not finish in " + timeoutSeconds + " s");
+      throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
     }
+    String printed = Files.readString(output);
     if (process.exitValue() != 0) {
-      throw new IllegalStateException("services.sh " + command + " failed:\n" + Files.readString(output));
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + printed);
     }
+    return printed;
   }
 
   private static int freePort() throws IOException {

@@ -32,7 +32,7 @@ class ThinSliceIT {
 
   @BeforeAll
   static void startTheServices() throws Exception {
-    system = LocalSystem.start();
+    system = LocalSystem.start("thin-slice");
   }
 
   @AfterAll

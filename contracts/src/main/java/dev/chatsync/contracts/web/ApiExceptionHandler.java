@@ -2,8 +2,10 @@ package dev.chatsync.contracts.web;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -27,11 +29,29 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static final Log log = LogFactory.getLog(ApiExceptionHandler.class);
 
-  /** Failures of these clients mean the store or the broker is unreachable or overloaded. */
-  private static final String[] INFRASTRUCTURE_PACKAGES = {"com.datastax.oss.driver.", "org.apache.kafka."};
+  /**
+   * Failures that mean the store or the broker is unreachable, overloaded or slow: worth a retry.
+   * Matched by class name (with superclasses) so that this module needs neither client library.
+   * Anything else from the clients (a bad query, a missing table) is a bug, and a 500.
+   */
+  private static final Set<String> TRANSIENT = Set.of(
+      "com.datastax.oss.driver.api.core.AllNodesFailedException",
+      "com.datastax.oss.driver.api.core.DriverTimeoutException",
+      "com.datastax.oss.driver.api.core.connection.BusyConnectionException",
+      "com.datastax.oss.driver.api.core.connection.ClosedConnectionException",
+      "com.datastax.oss.driver.api.core.connection.HeartbeatException",
+      "com.datastax.oss.driver.api.core.servererrors.QueryExecutionException",
+      "com.datastax.oss.driver.api.core.servererrors.OverloadedException",
+      "com.datastax.oss.driver.api.core.servererrors.BootstrappingException",
+      "com.datastax.oss.driver.api.core.servererrors.TruncateException",
+      "org.apache.kafka.common.errors.RetriableException",
+      "org.apache.kafka.common.errors.TimeoutException");
 
   @ExceptionHandler(Exception.class)
   Mono<ResponseEntity<Object>> unexpected(Exception failure, ServerWebExchange exchange) {
+    if (causedBy(failure, DataBufferLimitException.class)) {
+      return Mono.just(tooLarge());
+    }
     if (isInfrastructure(failure)) {
       log.warn(describe(exchange) + ": store or broker unavailable: " + failure);
       ProblemDetail problem = Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
@@ -47,6 +67,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @Override
   protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception failure, Object body, HttpHeaders headers,
       HttpStatusCode status, ServerWebExchange exchange) {
+    if (causedBy(failure, DataBufferLimitException.class)) {
+      return Mono.just(tooLarge());
+    }
     return super.handleExceptionInternal(failure, body, headers, status, exchange).map(response -> {
       if (response.getBody() instanceof ProblemDetail problem) {
         typed(problem, failure, response.getStatusCode());
@@ -77,10 +100,24 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return known == null ? "http-" + status.value() : known.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  private static ResponseEntity<Object> tooLarge() {
+    ProblemDetail problem = Problems.problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", "The request body is too large.");
+    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean isInfrastructure(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      for (String prefix : INFRASTRUCTURE_PACKAGES) {
-        if (cause.getClass().getName().startsWith(prefix)) {
+      for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {
+        if (TRANSIENT.contains(type.getName())) {
           return true;
         }
       }

@@ -26,6 +26,13 @@ class ApiExceptionHandlerTest {
   }
 
   @Test
+  void aClientBugIsNotMistakenForAnOutage() {
+    var bug = new IllegalStateException(new org.apache.kafka.common.errors.SerializationException("bad record"));
+
+    assertThat(handler.unexpected(bug, exchange).block().getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+  }
+
+  @Test
   void anythingElseIsA500ThatRevealsNothing() {
     var response = handler.unexpected(new IOException("secret internals"), exchange).block();
 

@@ -1,0 +1,359 @@
+package dev.chatsync.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.jayway.jsonpath.JsonPath;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checker: tries hard to break the delivery guarantees (P1-P5, P8) on the real system, then
+ * checks every member's inbox.
+ *
+ * <p>Concurrent senders in several groups with overlapping members and one direct conversation
+ * send through two gateways, each in front of its own message-service instance, so that two
+ * instances append to the same conversations at once. A quarter of the sends go out twice at the
+ * same time with the same clientMsgId, one through each gateway, and every send is retried until
+ * it is acknowledged, as a client would. fanout-service is killed with SIGKILL mid-run and started
+ * again. Afterwards both fanout consumer groups are reset to the earliest offset and the fanout
+ * runs through everything again. Then, for every member, the inbox must hold every acknowledged
+ * message of each of their conversations exactly once and in conversation-seq order, read by
+ * paging /sync with a small limit.
+ */
+class DeliveryCheckerIT {
+
+  private static final int USERS = 12;
+  private static final int MESSAGES_PER_MEMBER = 8;
+  private static final int SENDERS = 12;
+  private static final int SYNC_PAGE = 7;
+
+  private static LocalSystem system;
+  private static int secondGatewayPort;
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String run = UUID.randomUUID().toString().substring(0, 6);
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final AtomicInteger attempts = new AtomicInteger();
+
+  @BeforeAll
+  static void startTwoOfEverythingThatTakesSends() throws Exception {
+    system = LocalSystem.start("checker");
+    int secondMessagePort = system.startInstance("message-service", "message-service-2", Map.of());
+    secondGatewayPort = system.startInstance("gateway-service", "gateway-service-2",
+        Map.of("CHAT_MESSAGE_PORT", Integer.toString(secondMessagePort)));
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  record Conversation(String id, List<String> members) {}
+
+  record Send(String conversationId, String senderId, String clientMsgId, boolean twice) {}
+
+  record Ack(long seq, String messageId) {}
+
+  @Test
+  void everyAcknowledgedMessageReachesEveryMemberOnceInOrder() throws Exception {
+    List<String> users = IntStream.range(0, USERS).mapToObj(i -> "u" + i + "-" + run).toList();
+    List<Conversation> conversations = List.of(
+        group(users.subList(0, 6)),
+        group(users.subList(3, 9)),
+        group(users.subList(6, 12)),
+        group(List.of(users.get(0), users.get(2), users.get(4), users.get(6), users.get(8), users.get(10))),
+        direct(users.get(0), users.get(1)));
+
+    List<Send> sends = plan(conversations);
+    Map<Send, Ack> acks = sendAllWhileKillingTheFanout(sends);
+
+    Map<String, Set<String>> expected = expectedInboxes(conversations, acks);
+    await("every acknowledged message delivered").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> deliveredCount(expected.keySet()) >= total(expected));
+
+    replayTheFanoutFromTheEarliestOffsets();
+
+    Result result = check(expected);
+    System.out.println("checker: sent=" + attempts.get() + " acknowledged=" + acks.size() + " expected deliveries="
+        + total(expected) + " delivered=" + result.delivered + " missing=" + result.missing + " duplicated="
+        + result.duplicated + " out of order=" + result.outOfOrder);
+    assertThat(acks).hasSize(sends.size());
+    assertThat(result.missing).as("missing").isZero();
+    assertThat(result.duplicated).as("duplicated").isZero();
+    assertThat(result.outOfOrder).as("out of order").isZero();
+    assertThat(result.delivered).isEqualTo(total(expected));
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------
+
+  private List<Send> plan(List<Conversation> conversations) {
+    Random random = new Random(42);
+    List<Send> sends = new ArrayList<>();
+    for (Conversation conversation : conversations) {
+      for (String member : conversation.members()) {
+        for (int i = 0; i < MESSAGES_PER_MEMBER; i++) {
+          sends.add(new Send(conversation.id(), member, member + "-" + i + "-" + conversation.id().substring(0, 8),
+              random.nextInt(4) == 0));
+        }
+      }
+    }
+    Collections.shuffle(sends, random);
+    return sends;
+  }
+
+  private Map<Send, Ack> sendAllWhileKillingTheFanout(List<Send> sends) throws Exception {
+    Map<Send, Ack> acks = new ConcurrentHashMap<>();
+    AtomicInteger done = new AtomicInteger();
+    ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+    ExecutorService chaos = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> fanoutKilledAndRestarted = chaos.submit(() -> {
+        await().atMost(Duration.ofMinutes(2)).until(() -> done.get() >= sends.size() * 3 / 10);
+        system.kill("fanout-service");
+        System.out.println("checker: fanout-service killed (SIGKILL) after " + done.get() + " of " + sends.size() + " sends");
+        await().atMost(Duration.ofMinutes(2)).until(() -> done.get() >= sends.size() * 6 / 10);
+        system.startService("fanout-service");
+        System.out.println("checker: fanout-service started again after " + done.get() + " of " + sends.size() + " sends");
+        return null;
+      });
+      List<Future<?>> work = new ArrayList<>();
+      for (Send send : sends) {
+        work.add(senders.submit(() -> {
+          acks.put(send, deliver(send));
+          done.incrementAndGet();
+          return null;
+        }));
+      }
+      for (Future<?> each : work) {
+        each.get();
+      }
+      fanoutKilledAndRestarted.get();
+    } finally {
+      senders.shutdownNow();
+      chaos.shutdownNow();
+    }
+    return acks;
+  }
+
+  /** One send as a client makes it: retried until acknowledged, sometimes twice at once. */
+  private Ack deliver(Send send) throws Exception {
+    if (!send.twice()) {
+      return sendUntilAcknowledged(send, system.gatewayPort);
+    }
+    var other = Executors.newSingleThreadExecutor();
+    try {
+      Future<Ack> second = other.submit(() -> sendUntilAcknowledged(send, secondGatewayPort));
+      Ack first = sendUntilAcknowledged(send, system.gatewayPort);
+      Ack again = second.get();
+      assertThat(again).as("both attempts of %s get one answer (P5)", send.clientMsgId()).isEqualTo(first);
+      return first;
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  private Ack sendUntilAcknowledged(Send send, int gatewayPort) throws Exception {
+    String body = "{\"clientMsgId\":\"" + send.clientMsgId() + "\",\"type\":\"text\",\"body\":\"" + send.clientMsgId() + "\"}";
+    for (int attempt = 0; attempt < 60; attempt++) {
+      attempts.incrementAndGet();
+      HttpResponse<String> response = call("POST", gatewayPort, "/conversations/" + send.conversationId() + "/messages",
+          token(send.senderId()), body);
+      if (response.statusCode() == 200 || response.statusCode() == 201) {
+        return new Ack(((Number) JsonPath.read(response.body(), "$.seq")).longValue(), JsonPath.read(response.body(), "$.messageId"));
+      }
+      assertThat(response.statusCode()).as("send of %s: %s", send.clientMsgId(), response.body()).isEqualTo(503);
+      // A client backs off as Retry-After says; 1 s in the API, a fifth of it here.
+      Thread.sleep(200);
+    }
+    throw new AssertionError("send of " + send.clientMsgId() + " never acknowledged");
+  }
+
+  // ---- checking ---------------------------------------------------------------------------------
+
+  /** Per member, "conversationId/seq" of every acknowledged message of each of their conversations. */
+  private static Map<String, Set<String>> expectedInboxes(List<Conversation> conversations, Map<Send, Ack> acks) {
+    Map<String, List<Long>> seqsByConversation = new HashMap<>();
+    acks.forEach((send, ack) -> seqsByConversation.computeIfAbsent(send.conversationId(), c -> new ArrayList<>()).add(ack.seq()));
+    Map<String, Set<String>> expected = new HashMap<>();
+    for (Conversation conversation : conversations) {
+      List<Long> seqs = seqsByConversation.get(conversation.id());
+      // The atomic append leaves no holes: a conversation's seqs are exactly 1..n (P3).
+      assertThat(seqs).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+      for (String member : conversation.members()) {
+        seqs.forEach(seq -> expected.computeIfAbsent(member, m -> new HashSet<>()).add(conversation.id() + "/" + seq));
+      }
+    }
+    return expected;
+  }
+
+  private static final class Result {
+    int delivered;
+    int missing;
+    int duplicated;
+    int outOfOrder;
+  }
+
+  private Result check(Map<String, Set<String>> expected) throws Exception {
+    Result result = new Result();
+    for (var member : expected.entrySet()) {
+      List<Map<String, Object>> entries = pageThroughSync(member.getKey(), SYNC_PAGE);
+      result.delivered += entries.size();
+      Map<String, Long> lastSeqByConversation = new HashMap<>();
+      Set<String> seen = new HashSet<>();
+      for (Map<String, Object> entry : entries) {
+        String conversationId = (String) entry.get("conversationId");
+        long seq = ((Number) entry.get("conversationSeq")).longValue();
+        if (!seen.add(conversationId + "/" + seq)) {
+          result.duplicated++;
+        }
+        Long last = lastSeqByConversation.put(conversationId, seq);
+        if (last != null && seq <= last) {
+          result.outOfOrder++;
+        }
+      }
+      result.missing += (int) member.getValue().stream().filter(key -> !seen.contains(key)).count();
+    }
+    return result;
+  }
+
+  /** Every inbox entry of the user, paging with a small limit; each page's cursor ACKs the last. */
+  private List<Map<String, Object>> pageThroughSync(String userId, int limit) throws Exception {
+    List<Map<String, Object>> entries = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      HttpResponse<String> page = call("GET", system.gatewayPort, "/sync?after=" + after + "&limit=" + limit, token(userId), null);
+      assertThat(page.statusCode()).as("sync of %s: %s", userId, page.body()).isEqualTo(200);
+      List<Map<String, Object>> found = JsonPath.read(page.body(), "$.entries[*]");
+      long previous = after;
+      for (Map<String, Object> entry : found) {
+        long seq = ((Number) entry.get("seq")).longValue();
+        assertThat(seq).as("inbox seqs ascend without gaps (P4)").isEqualTo(previous + 1);
+        previous = seq;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> message = (Map<String, Object>) entry.get("message");
+        entries.add(Map.of("conversationId", entry.get("conversationId"), "conversationSeq", message.get("seq")));
+      }
+      after = ((Number) JsonPath.read(page.body(), "$.nextAfter")).longValue();
+      if (!Boolean.TRUE.equals(JsonPath.read(page.body(), "$.hasMore"))) {
+        return entries;
+      }
+    }
+  }
+
+  private int deliveredCount(Set<String> members) throws Exception {
+    int count = 0;
+    for (String member : members) {
+      count += pageThroughSync(member, 500).size();
+    }
+    return count;
+  }
+
+  private static int total(Map<String, Set<String>> expected) {
+    return expected.values().stream().mapToInt(Set::size).sum();
+  }
+
+  // ---- replay -----------------------------------------------------------------------------------
+
+  private void replayTheFanoutFromTheEarliestOffsets() throws Exception {
+    system.stopService("fanout-service");
+    system.consumerGroups("--group", "fanout-expand", "--topic", "chat.messages", "--reset-offsets", "--to-earliest", "--execute");
+    system.consumerGroups("--group", "fanout-inbox", "--topic", "chat.inbox-appends", "--reset-offsets", "--to-earliest", "--execute");
+    system.startService("fanout-service");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      await("the fanout replayed everything").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> lag(admin, "fanout-expand") == 0 && lag(admin, "fanout-inbox") == 0);
+    }
+  }
+
+  private static long lag(Admin admin, String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    if (committed.isEmpty()) {
+      return Long.MAX_VALUE;
+    }
+    Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+    var ends = admin.listOffsets(latest).all().get();
+    return committed.entrySet().stream()
+        .mapToLong(e -> ends.get(e.getKey()).offset() - (e.getValue() == null ? 0 : e.getValue().offset()))
+        .sum();
+  }
+
+  private static String bootstrapServers() {
+    return "127.0.0.1:" + Objects.requireNonNullElse(System.getenv("CHAT_KAFKA_PORT"), "9092");
+  }
+
+  // ---- HTTP -------------------------------------------------------------------------------------
+
+  private Conversation group(List<String> members) throws Exception {
+    String creator = members.get(0);
+    String others = members.subList(1, members.size()).stream().map(m -> "\"" + m + "\"").collect(Collectors.joining(","));
+    HttpResponse<String> created = call("POST", system.gatewayPort, "/conversations", token(creator),
+        "{\"type\":\"group\",\"title\":\"checker\",\"members\":[" + others + "]}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    return new Conversation(JsonPath.read(created.body(), "$.conversationId"), members);
+  }
+
+  private Conversation direct(String a, String b) throws Exception {
+    HttpResponse<String> created = call("POST", system.gatewayPort, "/conversations", token(a),
+        "{\"type\":\"direct\",\"members\":[\"" + b + "\"]}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    return new Conversation(JsonPath.read(created.body(), "$.conversationId"), List.of(a, b));
+  }
+
+  private String token(String userId) {
+    return tokens.computeIfAbsent(userId, id -> {
+      try {
+        HttpResponse<String> response = call("POST", system.gatewayPort, "/dev/tokens", null, "{\"userId\":\"" + id + "\"}");
+        return JsonPath.read(response.body(), "$.token");
+      } catch (Exception failed) {
+        throw new IllegalStateException(failed);
+      }
+    });
+  }
+
+  private static HttpResponse<String> call(String method, int gatewayPort, String path, String token, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(LocalSystem.gateway(gatewayPort) + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("X-Device-Id", "checker");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
