@@ -21,6 +21,11 @@ case "${1:-}" in
   *) echo "usage: $0 [--detach|stop]" >&2; exit 2 ;;
 esac
 
+# Refuse to start over a system that runs already (a detached run): Ctrl-C here would stop it.
+for name in kafka cassandra "${SERVICES[@]}"; do
+  pid_alive "$RUN_DIR/$name.pid" && die "$name runs already (pid $(cat "$RUN_DIR/$name.pid")): chatsync is running; stop it with $LOCAL_DIR/run.sh stop"
+done
+
 started=no
 on_exit() {
   local status=$?

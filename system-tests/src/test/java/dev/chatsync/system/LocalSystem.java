@@ -71,10 +71,17 @@ final class LocalSystem implements AutoCloseable {
     run(120, Map.of(), "deploy/local/services.sh", "stop", service);
   }
 
-  /** SIGKILL: the process gets no chance to finish what it is doing or to leave its consumer group. */
-  void kill(String instance) throws IOException {
+  /**
+   * SIGKILL: the process gets no chance to finish what it is doing or to leave its consumer group.
+   * Returns once it is gone.
+   */
+  void kill(String instance) throws Exception {
     long pid = Long.parseLong(Files.readString(dataDir.resolve("run/" + instance + ".pid")).strip());
-    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    var process = ProcessHandle.of(pid);
+    if (process.isPresent()) {
+      process.get().destroyForcibly();
+      process.get().onExit().get(30, TimeUnit.SECONDS);
+    }
   }
 
   /** Kafka's consumer-groups tool through deploy/local/kafka-tool.sh. */

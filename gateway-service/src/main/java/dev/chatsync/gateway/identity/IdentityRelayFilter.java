@@ -46,7 +46,7 @@ class IdentityRelayFilter implements GlobalFilter, Ordered {
         .ofType(JwtAuthenticationToken.class)
         .map(token -> identity.sign(new Caller(token.getToken().getSubject(), deviceId)))
         .map(signed -> withHeaders(exchange, signed))
-        .defaultIfEmpty(withHeaders(exchange, null))
+        .switchIfEmpty(Mono.fromSupplier(() -> withHeaders(exchange, null)))
         .flatMap(chain::filter);
   }
 
