@@ -4,10 +4,12 @@ import dev.chatsync.contracts.identity.GatewayIdentityConfiguration;
 import dev.chatsync.contracts.web.ApiExceptionHandler;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
 
-/** A device's view of its user's inbox: "everything after seq X", page by page. */
+/** A device's view of its user's inbox: "everything after seq X", page by page, or pushed live. */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class})
 public class SyncApplication {
 

@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A client of the HTTP API at one port, as an app would be: dev tokens, bearer auth, a device id, JSON. */
@@ -44,6 +46,29 @@ final class ApiClient {
     }
     HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Response(response.statusCode(), response.body());
+  }
+
+  /**
+   * Opens {@code GET /stream} as the user and feeds its lines into the returned queue until the
+   * stream ends or the returned handle is closed.
+   */
+  Stream stream(String userId) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/stream"))
+        .header("Authorization", "Bearer " + token(userId))
+        .header("Accept", "text/event-stream")
+        .header("X-Device-Id", "test-device")
+        .GET().build();
+    var response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(streamed -> streamed.body().forEach(lines::add));
+    return new Stream(lines, () -> response.cancel(true));
+  }
+
+  record Stream(BlockingQueue<String> lines, Runnable closer) implements AutoCloseable {
+    @Override
+    public void close() {
+      closer.run();
+    }
   }
 
   /** A dev token for the user, fetched once (the gateways share the secret, so any will do). */

@@ -84,6 +84,36 @@ class ThinSliceIT {
   }
 
   @Test
+  void aStreamThroughTheGatewayReplaysThenPushesLive() throws Exception {
+    String conversationId = api.call("POST", "/conversations", alice,
+        "{\"type\":\"group\",\"title\":\"Live\",\"members\":[\"" + bob + "\"]}").json("$.conversationId");
+    api.call("POST", "/conversations/" + conversationId + "/messages", alice, "{\"clientMsgId\":\"s-1\",\"body\":\"before\"}");
+    await().atMost(Duration.ofSeconds(60)).until(() -> !api.call("GET", "/sync", bob, null).<List<?>>json("$.entries").isEmpty());
+
+    try (ApiClient.Stream stream = api.stream(bob)) {
+      assertThat(nextEvent(stream)).contains("id:1").contains("\"body\":\"before\"");
+      api.call("POST", "/conversations/" + conversationId + "/messages", alice, "{\"clientMsgId\":\"s-2\",\"body\":\"live\"}");
+      assertThat(nextEvent(stream)).contains("id:2").contains("event:message").contains("\"body\":\"live\"");
+    }
+  }
+
+  /** The next event's lines (up to the blank line that ends it), heartbeat comments skipped. */
+  private static String nextEvent(ApiClient.Stream stream) throws InterruptedException {
+    StringBuilder event = new StringBuilder();
+    while (true) {
+      String line = stream.lines().poll(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(line).as("an event within 30 s").isNotNull();
+      if (line.isEmpty()) {
+        if (event.length() > 0) {
+          return event.toString();
+        }
+      } else if (!line.startsWith(":")) {
+        event.append(line).append('\n');
+      }
+    }
+  }
+
+  @Test
   void identityComesOnlyFromAVerifiedToken() throws Exception {
     String conversationId = api.call("POST", "/conversations", alice,
         "{\"type\":\"group\",\"title\":\"Team\",\"members\":[\"" + bob + "\"]}").json("$.conversationId");

@@ -36,17 +36,23 @@ public class SyncService {
     if (pageSize < 1 || pageSize > MAX_LIMIT) {
       return Mono.error(Problems.invalid("limit", "must be between 1 and " + MAX_LIMIT));
     }
+    Mono<Void> acknowledge = from > 0 ? cursors.acknowledge(caller.userId(), caller.deviceId(), from) : Mono.empty();
+    return Mono.zip(page(caller.userId(), from, pageSize), acknowledge.thenReturn(true), (result, acknowledged) -> result);
+  }
+
+  /**
+   * The entries after {@code after}, without acknowledging anything: for the stream, where a
+   * socket write proves no delivery (DESIGN.md idea 4). 410 if the entries after it expired.
+   */
+  public Mono<SyncPage> page(String userId, long after, int pageSize) {
     // The head first: every entry up to it is readable by then, so a missing entry after the
     // cursor can only have expired (P4: the page never skips one silently).
-    Mono<SyncPage> page = inbox.head(caller.userId()).flatMap(head -> inbox.entriesAfter(caller.userId(), from, pageSize + 1)
-        .flatMap(found -> {
-          if (from < head && (found.isEmpty() || found.get(0).seq() > from + 1)) {
-            return Mono.error(Problems.cursorExpired(from, head));
-          }
-          return resolve(found, from, pageSize);
-        }));
-    Mono<Void> acknowledge = from > 0 ? cursors.acknowledge(caller.userId(), caller.deviceId(), from) : Mono.empty();
-    return Mono.zip(page, acknowledge.thenReturn(true), (result, acknowledged) -> result);
+    return inbox.head(userId).flatMap(head -> inbox.entriesAfter(userId, after, pageSize + 1).flatMap(found -> {
+      if (after < head && (found.isEmpty() || found.get(0).seq() > after + 1)) {
+        return Mono.error(Problems.cursorExpired(after, head));
+      }
+      return resolve(found, after, pageSize);
+    }));
   }
 
   private Mono<SyncPage> resolve(List<InboxEntry> found, long from, int pageSize) {

@@ -1,0 +1,15 @@
+package dev.chatsync.sync.stream;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code chat.stream.*}.
+ *
+ * @param heartbeat how often a stream sends a comment line (API.md: at least every 15 s); each
+ *     heartbeat also re-reads the inbox, so a lost notification delays an entry by at most this
+ * @param pageSize how many entries a stream reads from the inbox at a time
+ */
+@ConfigurationProperties("chat.stream")
+public record StreamProperties(@DefaultValue("15s") Duration heartbeat, @DefaultValue("100") int pageSize) {}

@@ -1,0 +1,74 @@
+package dev.chatsync.sync.stream;
+
+import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.sync.inbox.SyncEntry;
+import dev.chatsync.sync.inbox.SyncService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The push side of delivery: a device's live view of its user's inbox, as server-sent events.
+ *
+ * <p>It registers for the user's wakeups first and reads the backlog second (nothing written in
+ * between is missed), and then, on each wakeup or heartbeat, reads the inbox after the last entry
+ * it sent: a notification is only a hint, so a lost one delays an entry until the next heartbeat
+ * and never loses it, and the same entry is never sent twice (P4). A reconnect with
+ * {@code Last-Event-ID} goes on after that entry.
+ */
+@Service
+public class StreamService {
+
+  private final SyncService inbox;
+  private final InboxWakeups wakeups;
+  private final StreamProperties properties;
+
+  StreamService(SyncService inbox, InboxWakeups wakeups, StreamProperties properties) {
+    this.inbox = inbox;
+    this.wakeups = wakeups;
+    this.properties = properties;
+  }
+
+  private enum Reason { READ, HEARTBEAT }
+
+  public Flux<ServerSentEvent<Object>> stream(Caller caller, Long after) {
+    long from = after == null ? 0 : after;
+    if (from < 0) {
+      return Flux.error(Problems.invalid("Last-Event-ID", "must be an inbox seq of at least 0"));
+    }
+    AtomicLong lastSent = new AtomicLong(from);
+    // merge subscribes in order: the wakeups are registered before the backlog read is asked for.
+    Flux<Reason> reasons = Flux.merge(
+            wakeups.of(caller.userId()).map(headSeq -> Reason.READ),
+            Flux.interval(properties.heartbeat()).map(tick -> Reason.HEARTBEAT),
+            Mono.just(Reason.READ))
+        .onBackpressureLatest();
+    return reasons
+        .concatMap(reason -> reason == Reason.HEARTBEAT
+            // A heartbeat also reads: it is the bound on how long a lost notification delays.
+            ? readAfter(caller.userId(), lastSent).concatWith(Mono.just(HEARTBEAT))
+            : readAfter(caller.userId(), lastSent), 1)
+        .onErrorResume(ErrorResponseException.class, expired -> Mono.just(ServerSentEvent.builder()
+            .event("cursor-expired").data((Object) expired.getBody()).build()));
+  }
+
+  private static final ServerSentEvent<Object> HEARTBEAT = ServerSentEvent.builder().comment("heartbeat").build();
+
+  /** Everything after the last sent entry, page by page; moves the last sent seq as it goes. */
+  private Flux<ServerSentEvent<Object>> readAfter(String userId, AtomicLong lastSent) {
+    return inbox.page(userId, lastSent.get(), properties.pageSize())
+        .expand(page -> page.hasMore() ? inbox.page(userId, page.nextAfter(), properties.pageSize()) : Mono.empty())
+        .concatMapIterable(page -> page.entries())
+        .filter(entry -> entry.seq() > lastSent.get())
+        .doOnNext(entry -> lastSent.set(entry.seq()))
+        .map(StreamService::event);
+  }
+
+  private static ServerSentEvent<Object> event(SyncEntry entry) {
+    return ServerSentEvent.builder().id(Long.toString(entry.seq())).event(entry.kind()).data((Object) entry).build();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.chatsync.sync.stream.kafka;
+
+import dev.chatsync.contracts.InboxNotify;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.sync.stream.InboxWakeups;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every sync-service instance reads every notification (a consumer group of its own, from the
+ * newest offset) and wakes the streams it holds for that user; it drops the rest. See the README
+ * for where this stops scaling.
+ */
+@Component
+class KafkaInboxWakeups implements InboxWakeups {
+
+  private final Map<String, Sinks.Many<Long>> byUser = new ConcurrentHashMap<>();
+  private final JsonMapper json;
+
+  KafkaInboxWakeups(JsonMapper json) {
+    this.json = json;
+  }
+
+  @Override
+  public Flux<Long> of(String userId) {
+    return byUser.computeIfAbsent(userId, id -> Sinks.many().multicast().directBestEffort()).asFlux()
+        .doFinally(signal -> byUser.computeIfPresent(userId, (id, sink) -> sink.currentSubscriberCount() == 0 ? null : sink));
+  }
+
+  @KafkaListener(topics = Topics.INBOX_NOTIFY, groupId = "sync-stream-${random.uuid}",
+      properties = {"auto.offset.reset=latest", "enable.auto.commit=true"})
+  void notified(String record) {
+    InboxNotify note = json.readValue(record, InboxNotify.class);
+    Sinks.Many<Long> sink = byUser.get(note.userId());
+    if (sink != null) {
+      sink.tryEmitNext(note.headSeq());
+    }
+  }
+}

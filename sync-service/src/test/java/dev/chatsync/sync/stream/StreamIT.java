@@ -1,0 +1,88 @@
+package dev.chatsync.sync.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.chatsync.contracts.InboxNotify;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.identity.GatewayIdentity;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The stream on the real node and broker, with heartbeats far apart: whatever arrives promptly
+ * was pushed by a notification.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "chat.stream.heartbeat=60s")
+@AutoConfigureWebTestClient
+@ActiveProfiles("local")
+class StreamIT {
+
+  @Autowired WebTestClient web;
+  @Autowired GatewayIdentity identity;
+  @Autowired CqlSession cql;
+  @Autowired KafkaTemplate<String, String> kafka;
+  @Autowired JsonMapper json;
+
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  private final String bob = "bob-" + suffix;
+
+  @Test
+  void replaysTheBacklogThenPushesWhatANotificationAnnounces() {
+    StreamFixture fixture = new StreamFixture(cql, web, identity, "conv-" + suffix);
+    fixture.deliver(bob, 1);
+    fixture.deliver(bob, 2);
+
+    StepVerifier.create(fixture.open(bob, null))
+        .assertNext(event -> assertThat(event.id()).isEqualTo("1"))
+        .assertNext(event -> {
+          assertThat(event.id()).isEqualTo("2");
+          assertThat(event.event()).isEqualTo("message");
+          assertThat(event.data()).contains("\"body\":\"body 2\"");
+        })
+        .then(() -> {
+          fixture.deliver(bob, 3);
+          kafka.send(Topics.INBOX_NOTIFY, bob, json.writeValueAsString(new InboxNotify(bob, 3))).join();
+        })
+        .assertNext(event -> assertThat(event.id()).isEqualTo("3"))
+        .thenCancel()
+        .verify(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aReconnectGoesOnAfterTheLastEventItSaw() {
+    StreamFixture fixture = new StreamFixture(cql, web, identity, "conv-" + suffix);
+    for (long seq = 1; seq <= 4; seq++) {
+      fixture.deliver(bob, seq);
+    }
+
+    StepVerifier.create(fixture.open(bob, "2"))
+        .assertNext(event -> assertThat(event.id()).isEqualTo("3"))
+        .assertNext(event -> assertThat(event.id()).isEqualTo("4"))
+        .thenCancel()
+        .verify(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aDeviceBehindExpiredEntriesIsToldAndTheStreamEnds() {
+    StreamFixture fixture = new StreamFixture(cql, web, identity, "conv-" + suffix);
+    fixture.deliver(bob, 5);
+
+    StepVerifier.create(fixture.open(bob, "1"))
+        .assertNext(event -> {
+          assertThat(event.event()).isEqualTo("cursor-expired");
+          assertThat(event.data()).contains("\"headSeq\":5");
+        })
+        .expectComplete()
+        .verify(Duration.ofSeconds(30));
+  }
+}
