@@ -32,7 +32,9 @@ class KafkaInboxWakeups implements InboxWakeups {
         .doFinally(signal -> byUser.computeIfPresent(userId, (id, sink) -> sink.currentSubscriberCount() == 0 ? null : sink));
   }
 
-  @KafkaListener(topics = Topics.INBOX_NOTIFY, groupId = "sync-stream-${random.uuid}",
+  static final String LISTENER_ID = "sync-stream-wakeups";
+
+  @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = Topics.INBOX_NOTIFY, groupId = "sync-stream-${random.uuid}",
       properties = {"auto.offset.reset=latest", "enable.auto.commit=true"})
   void notified(String record) {
     InboxNotify note = json.readValue(record, InboxNotify.class);
