@@ -2,7 +2,10 @@ package dev.chatsync.contracts;
 
 /** What an inbox entry tells a device (API.md, "Sync"). */
 public enum InboxKind {
-  MESSAGE("message");
+  /** A message of one of the user's conversations; conversationSeq is its seq. */
+  MESSAGE("message"),
+  /** The user read a conversation (on some device) up to conversationSeq. */
+  READ("read");
 
   private final String wireName;
 
@@ -12,5 +15,13 @@ public enum InboxKind {
 
   public String wireName() {
     return wireName;
+  }
+
+  /**
+   * What stage 2 remembers an entry's progress under: entries of one kind and conversation come
+   * in conversationSeq order, so one high-water mark per kind and conversation skips replays.
+   */
+  public static String progressKey(String kind, String conversationId) {
+    return MESSAGE.wireName.equals(kind) ? conversationId : kind + ":" + conversationId;
   }
 }

@@ -88,6 +88,25 @@ class FanoutIT {
   }
 
   @Test
+  void readEntriesReachTheReadersInboxOnceEachAndMoveTheirReadPosition() {
+    cql.execute("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq, last_seq, read_seq) VALUES (?, ?, 0, 5, 0)",
+        bob, conversationId);
+    // 1 comes after 2: a read position never moves back, so that entry is skipped.
+    for (long upTo : new long[] {2, 1, 2, 3}) {
+      kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
+          new InboxAppend(bob, "read", conversationId, upTo, null, bob, 0L))).join();
+    }
+    kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
+        new InboxAppend(bob, "message", "marker-" + suffix, 1, "marker", alice, 0L))).join();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
+    assertThat(inbox(bob)).extracting(row -> row.getString("kind")).containsExactly("read", "read", "message");
+    assertThat(inbox(bob)).extracting(row -> row.getLong("conversation_seq")).containsExactly(2L, 3L, 1L);
+    assertThat(cql.execute("SELECT read_seq FROM conversations_by_user WHERE user_id = ? AND conversation_id = ?", bob,
+        conversationId).one().getLong("read_seq")).isEqualTo(3L);
+  }
+
+  @Test
   void aMessageWhosePublishNeverHappenedIsRepublished() {
     addMember(bob, 0);
     appendToTimeline(1);

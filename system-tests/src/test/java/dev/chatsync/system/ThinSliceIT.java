@@ -97,6 +97,24 @@ class ThinSliceIT {
     }
   }
 
+  @Test
+  void readingOnOneDeviceClearsTheUnreadCountAndTellsTheOthers() throws Exception {
+    String dave = "dave-" + suffix;
+    String conversationId = api.call("POST", "/conversations", alice,
+        "{\"type\":\"direct\",\"members\":[\"" + dave + "\"]}").json("$.conversationId");
+    api.call("POST", "/conversations/" + conversationId + "/messages", alice, "{\"clientMsgId\":\"d-1\",\"body\":\"ping\"}");
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        Integer.valueOf(1).equals(api.call("GET", "/conversations", dave, null).json("$.items[0].unreadCount")));
+
+    assertThat(api.call("POST", "/conversations/" + conversationId + "/read", dave, "{\"upTo\":1}").status()).isEqualTo(204);
+
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        Integer.valueOf(0).equals(api.call("GET", "/conversations", dave, null).json("$.items[0].unreadCount")));
+    Response otherDevice = api.call("GET", "/sync?after=1", dave, null);
+    assertThat(otherDevice.<String>json("$.entries[0].kind")).isEqualTo("read");
+    assertThat(otherDevice.<Integer>json("$.entries[0].upTo")).isEqualTo(1);
+  }
+
   /** The next event's lines (up to the blank line that ends it), heartbeat comments skipped. */
   private static String nextEvent(ApiClient.Stream stream) throws InterruptedException {
     StringBuilder event = new StringBuilder();

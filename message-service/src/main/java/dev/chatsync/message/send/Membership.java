@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
 
 /** P6: only members send and read, and only from the seq at which they joined. */
 @Component
-class Membership {
+public class Membership {
 
   private final ConversationStore conversations;
 
@@ -18,7 +18,7 @@ class Membership {
   }
 
   /** The caller's membership, or 404 for an unknown conversation and 403 for a non-member. */
-  Mono<Member> require(String conversationId, String userId) {
+  public Mono<Member> require(String conversationId, String userId) {
     if (!Ids.isValid(conversationId)) {
       return Mono.error(Problems.invalid("conversationId", "is not a conversation id"));
     }

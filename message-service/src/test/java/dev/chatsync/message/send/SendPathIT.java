@@ -138,6 +138,27 @@ class SendPathIT {
   }
 
   @Test
+  void readingMovesTheReadersPositionForwardOnlyAndTellsTheirDevices() {
+    String conversationId = createGroup(alice, List.of(bob));
+    for (int i = 1; i <= 3; i++) {
+      send(alice, conversationId, "r-" + i, "message " + i);
+    }
+
+    read(bob, conversationId, "{\"upTo\":2}").expectStatus().isNoContent().expectBody().isEmpty();
+    read(bob, conversationId, "{\"upTo\":1}").expectStatus().isNoContent().expectBody().isEmpty();
+    assertThat(cql.execute("SELECT read_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?",
+        conversationId, bob).one().getLong("read_seq")).isEqualTo(2L);
+
+    read(bob, conversationId, "{\"upTo\":4}").expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("upTo");
+    read(bob, conversationId, "{}").expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("upTo");
+    read("mallory-" + bob, conversationId, "{\"upTo\":1}").expectStatus().isForbidden().expectBody().jsonPath("$.status").isEqualTo(403);
+
+    List<String> announced = awaitRecords(Topics.INBOX_APPENDS, bob, 2);
+    assertThat(announced).allSatisfy(record -> assertThat(record).contains("\"kind\":\"read\"").contains(conversationId));
+    assertThat(announced.get(0)).contains("\"conversationSeq\":2");
+  }
+
+  @Test
   void historyPagesBackwardsWithHasMore() {
     String conversationId = createGroup(alice, List.of(bob));
     for (int i = 1; i <= 5; i++) {
@@ -240,6 +261,31 @@ class SendPathIT {
   private HistoryPage history(String conversationId, String query) {
     return as(alice).get().uri("/api/v1/conversations/" + conversationId + "/messages?" + query).exchange()
         .expectStatus().isOk().expectBody(HistoryPage.class).returnResult().getResponseBody();
+  }
+
+  private WebTestClient.ResponseSpec read(String userId, String conversationId, String body) {
+    return as(userId).post().uri("/api/v1/conversations/{id}/read", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(body).exchange();
+  }
+
+  private List<String> awaitRecords(String topic, String key, int count) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, "send-path-it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<String> found = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+          if (key.equals(record.key())) {
+            found.add(record.value());
+          }
+        });
+        return found.size() >= count;
+      });
+    }
+    return found;
   }
 
   private WebTestClient as(String userId) {

@@ -66,10 +66,13 @@ public class SyncService {
   }
 
   private Mono<SyncEntry> withMessage(InboxEntry entry) {
+    if (InboxKind.READ.wireName().equals(entry.kind())) {
+      return Mono.just(new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), null, entry.conversationSeq()));
+    }
     if (!InboxKind.MESSAGE.wireName().equals(entry.kind())) {
-      return Mono.just(new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), null));
+      return Mono.just(new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), null, null));
     }
     return inbox.message(entry.conversationId(), entry.conversationSeq())
-        .map(message -> new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), message.orElse(null)));
+        .map(message -> new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), message.orElse(null), null));
   }
 }

@@ -1,9 +1,11 @@
 package dev.chatsync.fanout.inbox.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chatsync.contracts.InboxAppend;
+import dev.chatsync.contracts.InboxKind;
 import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.inbox.InboxStore;
 import java.time.Instant;
@@ -20,6 +22,7 @@ class CassandraInboxStore implements InboxStore {
   private final PreparedStatement updateState;
   private final PreparedStatement updateConversation;
   private final PreparedStatement updateOwnConversation;
+  private final PreparedStatement updateReadConversation;
 
   CassandraInboxStore(CqlSession session, FanoutProperties properties) {
     this.session = session;
@@ -30,13 +33,15 @@ class CassandraInboxStore implements InboxStore {
     updateState = session.prepare("UPDATE inbox_state SET head_seq = ?, applied[?] = ? WHERE user_id = ?");
     updateConversation = session.prepare("UPDATE conversations_by_user SET last_seq = ?, last_active_at = ? "
         + "WHERE user_id = ? AND conversation_id = ?");
+    updateReadConversation = session.prepare("UPDATE conversations_by_user SET read_seq = ? WHERE user_id = ? AND conversation_id = ?");
     updateOwnConversation = session.prepare("UPDATE conversations_by_user SET last_seq = ?, last_active_at = ?, own_last_seq = ? "
         + "WHERE user_id = ? AND conversation_id = ?");
   }
 
   @Override
   public OptionalLong append(InboxAppend entry) {
-    Row state = session.execute(selectState.bind(entry.conversationId(), entry.userId())).one();
+    String progressKey = InboxKind.progressKey(entry.kind(), entry.conversationId());
+    Row state = session.execute(selectState.bind(progressKey, entry.userId())).one();
     long head = state == null || state.isNull("head_seq") ? 0 : state.getLong("head_seq");
     long applied = state == null || state.isNull("applied_seq") ? 0 : state.getLong("applied_seq");
     if (entry.conversationSeq() <= applied) {
@@ -48,12 +53,19 @@ class CassandraInboxStore implements InboxStore {
     // the same seq (P2), since stage 2 replays a user's records in the same order.
     session.execute(insertEntry.bind(entry.userId(), seq, entry.kind(), entry.conversationId(), entry.conversationSeq(),
         entry.messageId(), Instant.now(), ttlSeconds));
-    // The conversation list follows the inbox; in seq order, so these values only grow.
-    Instant sentAt = Instant.ofEpochMilli(entry.sentAtMillis());
-    session.execute(entry.userId().equals(entry.senderId())
-        ? updateOwnConversation.bind(entry.conversationSeq(), sentAt, entry.conversationSeq(), entry.userId(), entry.conversationId())
-        : updateConversation.bind(entry.conversationSeq(), sentAt, entry.userId(), entry.conversationId()));
-    session.execute(updateState.bind(seq, entry.conversationId(), entry.conversationSeq(), entry.userId()));
+    session.execute(conversationListUpdate(entry));
+    session.execute(updateState.bind(seq, progressKey, entry.conversationSeq(), entry.userId()));
     return OptionalLong.of(seq);
+  }
+
+  /** The conversation list follows the inbox; each kind comes in seq order, so these values only grow. */
+  private BoundStatement conversationListUpdate(InboxAppend entry) {
+    if (InboxKind.READ.wireName().equals(entry.kind())) {
+      return updateReadConversation.bind(entry.conversationSeq(), entry.userId(), entry.conversationId());
+    }
+    Instant sentAt = Instant.ofEpochMilli(entry.sentAtMillis());
+    return entry.userId().equals(entry.senderId())
+        ? updateOwnConversation.bind(entry.conversationSeq(), sentAt, entry.conversationSeq(), entry.userId(), entry.conversationId())
+        : updateConversation.bind(entry.conversationSeq(), sentAt, entry.userId(), entry.conversationId());
   }
 }
