@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -185,19 +186,23 @@ class DeliveryCheckerIT {
     }
   }
 
-  private Ack sendUntilAcknowledged(Send send, ApiClient gateway) throws Exception {
+  /** Retried every 200 ms (a fifth of the API's Retry-After) while the answer is 503. */
+  private Ack sendUntilAcknowledged(Send send, ApiClient gateway) {
     String body = "{\"clientMsgId\":\"" + send.clientMsgId() + "\",\"type\":\"text\",\"body\":\"" + send.clientMsgId() + "\"}";
-    for (int attempt = 0; attempt < 60; attempt++) {
-      attempts.incrementAndGet();
-      Response response = gateway.call("POST", "/conversations/" + send.conversationId() + "/messages", send.senderId(), body);
-      if (response.status() == 200 || response.status() == 201) {
-        return new Ack(response.<Number>json("$.seq").longValue(), response.json("$.messageId"));
-      }
-      assertThat(response.status()).as("send of %s: %s", send.clientMsgId(), response.body()).isEqualTo(503);
-      // A client backs off as Retry-After says; 1 s in the API, a fifth of it here.
-      Thread.sleep(200);
-    }
-    throw new AssertionError("send of " + send.clientMsgId() + " never acknowledged");
+    AtomicReference<Ack> ack = new AtomicReference<>();
+    await("send of " + send.clientMsgId() + " acknowledged").atMost(Duration.ofMinutes(1))
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          attempts.incrementAndGet();
+          Response response = gateway.call("POST", "/conversations/" + send.conversationId() + "/messages", send.senderId(), body);
+          if (response.status() == 200 || response.status() == 201) {
+            ack.set(new Ack(response.<Number>json("$.seq").longValue(), response.json("$.messageId")));
+            return true;
+          }
+          assertThat(response.status()).as("send of %s: %s", send.clientMsgId(), response.body()).isEqualTo(503);
+          return false;
+        });
+    return ack.get();
   }
 
   // ---- checking ---------------------------------------------------------------------------------

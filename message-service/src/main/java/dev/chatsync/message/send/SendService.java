@@ -80,7 +80,7 @@ public class SendService {
           return dedup.claim(key, messageId, head, now).flatMap(claim -> {
             if (claim instanceof Owned owned) {
               return append(key, new MessageDraft(conversationId, messageId, request.clientMsgId(), caller.userId(), type,
-                  request.body(), owned.claimedAt()));
+                  request.body(), owned.claimedAt()), head);
             }
             if (claim instanceof Completed done) {
               return Mono.just(new Outcome(new SentMessage(conversationId, done.seq(), done.messageId(), caller.userId(),
@@ -105,21 +105,28 @@ public class SendService {
     return finder.find(key.conversationId(), pending.messageId(), pending.headAtClaim(), leaseEnd.plusMillis(SKEW_MILLIS))
         .flatMap(found -> dedup.complete(key, found.seq(), found.sentAt())
             .thenReturn(new Outcome(SentMessage.of(found), false)))
-        .switchIfEmpty(Mono.defer(() -> messages.head(key.conversationId()).flatMap(head -> {
+        .switchIfEmpty(Mono.defer(() -> takeOver(key, pending, type, body)));
+  }
+
+  /** The owner's message was never appended: append it now, under its message id, if we win the claim. */
+  private Mono<Outcome> takeOver(Key key, Pending pending, String type, String body) {
+    return messages.head(key.conversationId())
+        .switchIfEmpty(Mono.error(() -> Problems.notFound("No conversation " + key.conversationId() + ".")))
+        .flatMap(head -> {
           Instant now = now();
           return dedup.takeOver(key, pending.claimedAt(), head, now).flatMap(won -> won
               ? append(key, new MessageDraft(key.conversationId(), pending.messageId(), key.clientMsgId(), key.senderId(),
-                  type, body, now))
+                  type, body, now), head)
               : Mono.error(inProgress(key)));
-        })));
+        });
   }
 
-  private Mono<Outcome> append(Key key, MessageDraft draft) {
+  /** {@code headSeen}: the head read before the claim, which also showed the conversation exists. */
+  private Mono<Outcome> append(Key key, MessageDraft draft, long headSeen) {
     // No append attempt after half the lease: past the lease a retry may take the send over (P5).
     Instant notAfter = draft.sentAt().plus(properties.sendLease().dividedBy(2));
     return recent.touch(draft.conversationId(), draft.sentAt())
-        .then(messages.append(draft, notAfter))
-        .switchIfEmpty(Mono.error(() -> Problems.notFound("No conversation " + draft.conversationId() + ".")))
+        .then(Mono.defer(() -> messages.append(draft, headSeen, notAfter)))
         .flatMap(message -> dedup.complete(key, message.seq(), message.sentAt()).then(publish(message))
             .thenReturn(new Outcome(SentMessage.of(message), true)));
   }

@@ -13,10 +13,13 @@ public interface MessageStore {
    * conversation at once: seqs never collide, never go backwards and leave no holes (P3), and a
    * message becomes visible only after every message below it (P4). Gives up with an error when
    * contention outlasts the configured attempts or the clock passes {@code notAfter} (a later
-   * attempt could race a recovering retry of the same send, see SendService). Empty if the
-   * conversation does not exist.
+   * attempt could race a recovering retry of the same send, see SendService).
+   *
+   * @param headSeen the conversation's head as the caller read it with {@link #head}, which also
+   *     showed that the conversation exists: the append starts after it, and moves past it if it
+   *     has grown since (a stale head costs an attempt, never a wrong seq)
    */
-  Mono<Message> append(MessageDraft draft, Instant notAfter);
+  Mono<Message> append(MessageDraft draft, long headSeen, Instant notAfter);
 
   /** The last seq appended to the conversation (0 if none), or empty if it does not exist. */
   Mono<Long> head(String conversationId);

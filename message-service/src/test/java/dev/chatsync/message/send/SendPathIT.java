@@ -209,6 +209,12 @@ class SendPathIT {
     as(mallory).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange()
         .expectStatus().isForbidden()
         .expectBody().jsonPath("$.status").isEqualTo(403);
+    as(alice).post().uri("/api/v1/conversations/{id}/messages", "no-such-conversation").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", "m-1", "body", "into nothing")).exchange()
+        .expectStatus().isNotFound()
+        .expectBody().jsonPath("$.status").isEqualTo(404);
+    assertThat(cql.execute("SELECT seq FROM messages_by_conversation WHERE conversation_id = 'no-such-conversation' AND bucket = 0")
+        .all()).as("a send into an unknown conversation stores nothing").isEmpty();
     as(alice).get().uri("/api/v1/conversations/{id}/messages", "no-such-conversation").exchange()
         .expectStatus().isNotFound()
         .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/not-found"));
@@ -220,6 +226,19 @@ class SendPathIT {
         .expectStatus().isUnauthorized()
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody().jsonPath("$.status").isEqualTo(401);
+  }
+
+  @Test
+  void aBodyOverTheDecodingLimitIsA413Problem() {
+    String conversationId = createGroup(alice, List.of(bob));
+    as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"clientMsgId\":\"big\",\"body\":\"" + "x".repeat(70_000) + "\"}").exchange()
+        .expectStatus().isEqualTo(413)
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/too-large"))
+        // Refused while decoding, before the send's own check of the body field could run.
+        .jsonPath("$.field").doesNotExist();
   }
 
   @Test

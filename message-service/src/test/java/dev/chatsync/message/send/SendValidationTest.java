@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
 class SendValidationTest {
 
   private final MessageStore untouchable = new MessageStore() {
-    @Override public Mono<Message> append(MessageDraft draft, Instant notAfter) { throw new AssertionError("must not append"); }
+    @Override public Mono<Message> append(MessageDraft draft, long headSeen, Instant notAfter) { throw new AssertionError("must not append"); }
     @Override public Mono<Long> head(String conversationId) { throw new AssertionError("must not read"); }
     @Override public Mono<List<Message>> range(String c, long l, long u, int n, boolean d) { throw new AssertionError(); }
   };

@@ -18,7 +18,7 @@ public class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public synchronized Mono<Message> append(MessageDraft draft, Instant notAfter) {
+  public synchronized Mono<Message> append(MessageDraft draft, long headSeen, Instant notAfter) {
     List<Message> timeline = timelines.get(draft.conversationId());
     if (timeline == null) {
       return Mono.empty();

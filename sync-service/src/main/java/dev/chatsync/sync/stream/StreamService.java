@@ -35,6 +35,8 @@ public class StreamService {
 
   private enum Reason { READ, HEARTBEAT }
 
+  private static final ServerSentEvent<Object> HEARTBEAT = ServerSentEvent.builder().comment("heartbeat").build();
+
   public Flux<ServerSentEvent<Object>> stream(Caller caller, Long after) {
     long from = after == null ? 0 : after;
     if (from < 0) {
@@ -55,8 +57,6 @@ public class StreamService {
         .onErrorResume(ErrorResponseException.class, expired -> Mono.just(ServerSentEvent.builder()
             .event("cursor-expired").data((Object) expired.getBody()).build()));
   }
-
-  private static final ServerSentEvent<Object> HEARTBEAT = ServerSentEvent.builder().comment("heartbeat").build();
 
   /** Everything after the last sent entry, page by page; moves the last sent seq as it goes. */
   private Flux<ServerSentEvent<Object>> readAfter(String userId, AtomicLong lastSent) {

@@ -61,8 +61,8 @@ class CassandraMessageStore implements MessageStore {
   }
 
   @Override
-  public Mono<Message> append(MessageDraft draft, Instant notAfter) {
-    return head(draft.conversationId()).flatMap(head -> attempt(draft, head + 1, appendAttempts, notAfter));
+  public Mono<Message> append(MessageDraft draft, long headSeen, Instant notAfter) {
+    return attempt(draft, headSeen + 1, appendAttempts, notAfter);
   }
 
   private Mono<Message> attempt(MessageDraft draft, long seq, int attemptsLeft, Instant notAfter) {
