@@ -1,13 +1,50 @@
 package dev.chatsync.contracts;
 
+import java.util.List;
+
 /**
- * One entry to append to one user's sync inbox: produced by fanout stage 1, applied by stage 2,
- * the single writer of that user's inbox. Stage 1 produces a conversation's entries for a user in
- * conversation-seq order; stage 2 relies on it to skip what it applied before (P2).
+ * One entry to append to one user's sync inbox, applied by fanout stage 2, the single writer of
+ * that user's inbox. Entries of one kind and conversation reach stage 2 in {@link #progress()}
+ * order; stage 2 relies on it to skip what it applied before (P2, P8).
  *
  * @param kind what the entry tells the device, one of {@link InboxKind}'s wire names
+ * @param conversationSeq the message's seq; for read and receipt entries the read position, for
+ *     membership entries the seq at which the user joined or left
  * @param senderId who sent the message the entry refers to
- * @param sentAtMillis when the message was sent, epoch milliseconds
+ * @param sentAtMillis when the message was sent (or the read or change was made), epoch milliseconds
+ * @param actors the readers of a receipt entry, the user who made a membership change
+ * @param change "added" or "removed", for membership entries
+ * @param order the entry's place among the entries of its kind and conversation, when the
+ *     conversation seq does not give it (two receipts may carry the same read position); 0: use
+ *     conversationSeq
  */
 public record InboxAppend(String userId, String kind, String conversationId, long conversationSeq, String messageId,
-    String senderId, long sentAtMillis) {}
+    String senderId, long sentAtMillis, List<String> actors, String change, long order) {
+
+  public static InboxAppend message(String userId, String conversationId, long seq, String messageId, String senderId,
+      long sentAtMillis) {
+    return new InboxAppend(userId, InboxKind.MESSAGE.wireName(), conversationId, seq, messageId, senderId, sentAtMillis,
+        null, null, 0);
+  }
+
+  public static InboxAppend read(String userId, String conversationId, long upTo, long atMillis) {
+    return new InboxAppend(userId, InboxKind.READ.wireName(), conversationId, upTo, null, userId, atMillis, null, null, 0);
+  }
+
+  public static InboxAppend receipt(String senderId, String conversationId, long upTo, List<String> readers, long order,
+      long atMillis) {
+    return new InboxAppend(senderId, InboxKind.RECEIPT.wireName(), conversationId, upTo, null, senderId, atMillis,
+        List.copyOf(readers), null, order);
+  }
+
+  public static InboxAppend membership(String userId, String conversationId, String change, long atSeq, String actor,
+      int version, long atMillis) {
+    return new InboxAppend(userId, InboxKind.MEMBERSHIP.wireName(), conversationId, atSeq, null, userId, atMillis,
+        List.of(actor), change, version);
+  }
+
+  /** The value stage 2 keeps the high-water mark of, per user, kind and conversation. */
+  public long progress() {
+    return order > 0 ? order : conversationSeq;
+  }
+}

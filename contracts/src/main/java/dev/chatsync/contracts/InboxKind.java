@@ -5,7 +5,11 @@ public enum InboxKind {
   /** A message of one of the user's conversations; conversationSeq is its seq. */
   MESSAGE("message"),
   /** The user read a conversation (on some device) up to conversationSeq. */
-  READ("read");
+  READ("read"),
+  /** Others (the actors) read the user's messages of a conversation up to conversationSeq. */
+  RECEIPT("receipt"),
+  /** The user was added to or removed from a conversation at conversationSeq, by the actor. */
+  MEMBERSHIP("membership");
 
   private final String wireName;
 
@@ -17,9 +21,19 @@ public enum InboxKind {
     return wireName;
   }
 
+  public static InboxKind fromWire(String wireName) {
+    for (InboxKind kind : values()) {
+      if (kind.wireName.equals(wireName)) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("unknown inbox entry kind " + wireName);
+  }
+
   /**
    * What stage 2 remembers an entry's progress under: entries of one kind and conversation come
-   * in conversationSeq order, so one high-water mark per kind and conversation skips replays.
+   * in {@link InboxAppend#progress()} order, so one high-water mark per kind and conversation skips
+   * replays.
    */
   public static String progressKey(String kind, String conversationId) {
     return MESSAGE.wireName.equals(kind) ? conversationId : kind + ":" + conversationId;

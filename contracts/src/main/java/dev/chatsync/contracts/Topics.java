@@ -15,5 +15,8 @@ public final class Topics {
   /** {@link InboxNotify} records; key = user id. */
   public static final String INBOX_NOTIFY = "chat.inbox-notify";
 
+  /** {@link ReadMoved} records; key = conversation id, so a conversation's reads stay in order. */
+  public static final String READS = "chat.reads";
+
   private Topics() {}
 }

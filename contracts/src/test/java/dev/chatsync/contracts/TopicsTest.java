@@ -16,6 +16,6 @@ class TopicsTest {
         .filter(line -> !line.isEmpty() && !line.startsWith("#"))
         .map(line -> line.split("\\s+")[0])
         .toList();
-    assertThat(configured).containsExactlyInAnyOrder(Topics.MESSAGES, Topics.INBOX_APPENDS, Topics.INBOX_NOTIFY);
+    assertThat(configured).containsExactlyInAnyOrder(Topics.MESSAGES, Topics.INBOX_APPENDS, Topics.INBOX_NOTIFY, Topics.READS);
   }
 }

@@ -13,9 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     are retried until they succeed, never skipped (P1)
  * @param republishLookback how far back the republisher looks for messages whose publish failed:
  *     longer than a broker outage you want to survive without help (P1); at most one hour
+ * @param receiptInterval the shortest time between two receipt entries to one sender for one
+ *     conversation (API.md: at most one per second)
  */
 @ConfigurationProperties("chat.fanout")
 public record FanoutProperties(
     @DefaultValue("7d") Duration inboxTtl,
     @DefaultValue("10s") Duration retryBackoffMax,
-    @DefaultValue("1h") Duration republishLookback) {}
+    @DefaultValue("1h") Duration republishLookback,
+    @DefaultValue("1s") Duration receiptInterval) {}

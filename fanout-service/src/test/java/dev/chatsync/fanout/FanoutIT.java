@@ -1,6 +1,7 @@
 package dev.chatsync.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -8,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.ReadMoved;
 import dev.chatsync.contracts.RecentActivity;
 import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.Topics;
@@ -73,14 +75,14 @@ class FanoutIT {
   @Test
   void aRedeliveredInboxRecordIsAppliedOnce() {
     for (long seq = 1; seq <= 2; seq++) {
-      InboxAppend entry = new InboxAppend(bob, "message", conversationId, seq, "msg-" + seq, alice, 1_000L * seq);
+      InboxAppend entry = InboxAppend.message(bob, conversationId, seq, "msg-" + seq, alice, 1_000L * seq);
       for (int copy = 0; copy < 3; copy++) {
         kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(entry)).join();
       }
     }
     // A marker after the copies: once it is in, every copy before it was handled.
     kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
-        new InboxAppend(bob, "message", "marker-" + suffix, 1, "marker", alice, 0L))).join();
+        marker())).join();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
     assertThat(conversationSeqs(bob)).containsExactly(1L, 2L, 1L);
@@ -94,10 +96,10 @@ class FanoutIT {
     // 1 comes after 2: a read position never moves back, so that entry is skipped.
     for (long upTo : new long[] {2, 1, 2, 3}) {
       kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
-          new InboxAppend(bob, "read", conversationId, upTo, null, bob, 0L))).join();
+          InboxAppend.read(bob, conversationId, upTo, 0L))).join();
     }
     kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
-        new InboxAppend(bob, "message", "marker-" + suffix, 1, "marker", alice, 0L))).join();
+        marker())).join();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
     assertThat(inbox(bob)).extracting(row -> row.getString("kind")).containsExactly("read", "read", "message");
@@ -154,15 +156,89 @@ class FanoutIT {
     assertThat(notes.get(bob)).isEqualTo(new InboxNotify(bob, 1));
   }
 
+  @Test
+  void eachMemberGetsTheMessagesOfTheSpansTheyWereAMemberIn() {
+    addMember(alice, 0);
+    String removed = "removed-" + suffix;
+    String returning = "returning-" + suffix;
+    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, left_seq) VALUES (?, ?, 0, 2)",
+        conversationId, removed);
+    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, earlier_spans) VALUES (?, ?, 3, ?)",
+        conversationId, returning, Map.of(0L, 1L));
+    for (long seq = 1; seq <= 4; seq++) {
+      appendToTimeline(seq);
+    }
+
+    announce(4);
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(conversationSeqs(alice)).containsExactly(1L, 2L, 3L, 4L);
+      assertThat(conversationSeqs(returning)).containsExactly(1L, 4L);
+    });
+    assertThat(conversationSeqs(removed)).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aReadBecomesAReadEntryForTheReaderAndCoalescedReceiptsForTheSenders() {
+    String carol = "carol-" + suffix;
+    appendToTimeline(1);
+    appendToTimeline(2, bob);
+    appendToTimeline(3);
+
+    readMoved(carol, 0, 3);
+    readMoved(bob, 0, 3);
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(inbox(carol)).extracting(row -> row.getString("kind"), row -> row.getLong("conversation_seq"))
+          .containsExactly(tuple("read", 3L));
+      assertThat(inbox(bob)).extracting(row -> row.getString("kind")).containsExactly("receipt", "read");
+      assertThat(inbox(alice)).hasSize(2);
+    });
+    // Alice's receipts: carol's read at once, bob's a second later, not one per read and message.
+    List<Row> receipts = inbox(alice);
+    assertThat(receipts).extracting(row -> row.getString("kind")).containsOnly("receipt");
+    assertThat(receipts).extracting(row -> row.getList("actors", String.class)).containsExactly(List.of(carol), List.of(bob));
+    Duration apart = Duration.between(receipts.get(0).getInstant("created_at"), receipts.get(1).getInstant("created_at"));
+    assertThat(apart).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(inbox(bob).get(0).getList("actors", String.class)).containsExactly(carol);
+  }
+
+  @Test
+  void aRepeatedMembershipEntryIsAppliedOnce() {
+    InboxAppend added = InboxAppend.membership(bob, conversationId, "added", 4, alice, 1, 0L);
+    InboxAppend removed = InboxAppend.membership(bob, conversationId, "removed", 4, alice, 2, 0L);
+    for (InboxAppend entry : List.of(added, added, removed, added)) {
+      kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(entry)).join();
+    }
+    kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(marker())).join();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
+    assertThat(inbox(bob)).extracting(row -> row.getString("kind"), row -> row.getString("change"))
+        .containsExactly(tuple("membership", "added"), tuple("membership", "removed"), tuple("message", null));
+  }
+
+  private InboxAppend marker() {
+    return InboxAppend.message(bob, "marker-" + suffix, 1, "marker", alice, 0L);
+  }
+
+  private void readMoved(String reader, long from, long upTo) {
+    kafka.send(Topics.READS, conversationId, json.writeValueAsString(new ReadMoved(conversationId, reader, from, upTo,
+        Instant.now().toEpochMilli()))).join();
+  }
+
   private void addMember(String userId, long joinedSeq) {
     cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) VALUES (?, ?, ?, ?)",
         conversationId, userId, joinedSeq, Instant.now());
   }
 
   private void appendToTimeline(long seq) {
+    appendToTimeline(seq, alice);
+  }
+
+  private void appendToTimeline(long seq, String sender) {
     cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, head_seq, message_id, client_msg_id, "
         + "sender_id, type, body, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'text', ?, ?)", conversationId,
-        StorageTimeline.bucketOf(seq), seq, seq, "msg-" + seq, "c-" + seq, alice, "body " + seq, Instant.now());
+        StorageTimeline.bucketOf(seq), seq, seq, "msg-" + seq, "c-" + seq, sender, "body " + seq, Instant.now());
   }
 
   private void announce(long seq) {
@@ -171,7 +247,7 @@ class FanoutIT {
   }
 
   private List<Row> inbox(String userId) {
-    return cql.execute("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id FROM inbox_by_user "
+    return cql.execute("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id, actors, change, created_at FROM inbox_by_user "
         + "WHERE user_id = ?", userId).all();
   }
 

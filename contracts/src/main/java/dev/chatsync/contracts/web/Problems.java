@@ -39,6 +39,11 @@ public final class Problems {
     return new ErrorResponseException(HttpStatus.NOT_FOUND, problem(HttpStatus.NOT_FOUND, "not-found", detail), null);
   }
 
+  /** 409: the request conflicts with the resource's state (API.md, "Errors"). */
+  public static ErrorResponseException conflict(String detail) {
+    return new ErrorResponseException(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "conflict", detail), null);
+  }
+
   /**
    * 410: the inbox entries after the device's cursor have expired. The device rebuilds from the
    * conversation list and history, then goes on from {@code headSeq} (API.md, "Sync").

@@ -1,12 +1,30 @@
 package dev.chatsync.fanout.expand;
 
 import java.util.List;
+import java.util.Map;
 
 /** Who receives a conversation's messages. */
 public interface MemberDirectory {
 
-  /** The members of the conversation with the seq each joined at. */
+  /** Everyone who is or was a member of the conversation, with the spans of seqs they receive. */
   List<Recipient> members(String conversationId);
 
-  record Recipient(String userId, long joinedSeq) {}
+  /**
+   * A member since {@code joinedSeq}, until {@code leftSeq} if removed (null while a member), and
+   * in the earlier spans (joined -> left) of a member who was removed and added again.
+   */
+  record Recipient(String userId, long joinedSeq, Long leftSeq, Map<Long, Long> earlierSpans) {
+
+    public Recipient(String userId, long joinedSeq) {
+      this(userId, joinedSeq, null, Map.of());
+    }
+
+    /** P6 and P1: a member gets exactly the messages sent while they were a member. */
+    public boolean receives(long seq) {
+      if (seq > joinedSeq && (leftSeq == null || seq <= leftSeq)) {
+        return true;
+      }
+      return earlierSpans.entrySet().stream().anyMatch(span -> seq > span.getKey() && seq <= span.getValue());
+    }
+  }
 }

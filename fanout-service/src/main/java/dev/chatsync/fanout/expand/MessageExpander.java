@@ -1,7 +1,6 @@
 package dev.chatsync.fanout.expand;
 
 import dev.chatsync.contracts.InboxAppend;
-import dev.chatsync.contracts.InboxKind;
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.Topics;
 import java.util.ArrayList;
@@ -50,17 +49,16 @@ class MessageExpander {
     MessageAppended event = json.readValue(record, MessageAppended.class);
     String conversationId = event.conversationId();
     long fanned = progress.fanned(conversationId);
-    List<MemberDirectory.Recipient> recipients = null;
     while (fanned < event.seq()) {
       List<TimelineMessage> page = timeline.after(conversationId, fanned, event.seq(), PAGE);
       if (page.isEmpty()) {
         throw new IllegalStateException("conversation " + conversationId + " has no seq " + (fanned + 1)
             + " although an event announced " + event.seq() + "; retrying");
       }
-      if (recipients == null) {
-        recipients = members.members(conversationId);
-      }
-      handOver(page, recipients);
+      // The members are read after the page, for each page: every message of the page was appended
+      // before this read, so a member added or removed before a message was appended is seen here
+      // as such (see MemberService in message-service).
+      handOver(page, members.members(conversationId));
       fanned = page.get(page.size() - 1).seq();
       progress.advance(conversationId, fanned);
     }
@@ -70,10 +68,9 @@ class MessageExpander {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     for (TimelineMessage message : page) {
       for (MemberDirectory.Recipient member : recipients) {
-        // P6: a member sees only the messages after the seq they joined at.
-        if (member.joinedSeq() < message.seq()) {
-          InboxAppend entry = new InboxAppend(member.userId(), InboxKind.MESSAGE.wireName(), message.conversationId(),
-              message.seq(), message.messageId(), message.senderId(), message.sentAt().toEpochMilli());
+        if (member.receives(message.seq())) {
+          InboxAppend entry = InboxAppend.message(member.userId(), message.conversationId(), message.seq(), message.messageId(),
+              message.senderId(), message.sentAt().toEpochMilli());
           sends.add(kafka.send(Topics.INBOX_APPENDS, entry.userId(), json.writeValueAsString(entry)));
         }
       }

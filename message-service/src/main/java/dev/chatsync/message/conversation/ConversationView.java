@@ -3,7 +3,7 @@ package dev.chatsync.message.conversation;
 import java.util.List;
 
 /** A conversation as API.md shows it. */
-record ConversationView(String conversationId, String type, String title, List<String> members, long headSeq) {
+public record ConversationView(String conversationId, String type, String title, List<String> members, long headSeq) {
 
   static ConversationView of(Conversation conversation, long headSeq) {
     return new ConversationView(conversation.conversationId(), conversation.type().wireName(), conversation.title(),

@@ -1,15 +1,18 @@
 package dev.chatsync.message.read;
 
+import dev.chatsync.contracts.ReadMoved;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.send.Membership;
 import dev.chatsync.message.timeline.MessageStore;
+import java.time.Clock;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code POST /conversations/{id}/read}: moves the caller's read position forward, never back,
- * and puts a {@code read} entry in the caller's inbox so that their other devices learn it.
+ * and announces it: the caller's other devices get a read entry, the senders of the newly read
+ * messages a receipt entry.
  */
 @Service
 public class ReadService {
@@ -18,6 +21,7 @@ public class ReadService {
   private final MessageStore messages;
   private final ReadCursors cursors;
   private final ReadAnnouncer announcer;
+  private final Clock clock = Clock.systemUTC();
 
   ReadService(Membership membership, MessageStore messages, ReadCursors cursors, ReadAnnouncer announcer) {
     this.membership = membership;
@@ -30,13 +34,17 @@ public class ReadService {
     if (upTo == null || upTo < 1) {
       return Mono.error(Problems.invalid("upTo", "must be a seq of at least 1"));
     }
-    return membership.require(conversationId, caller.userId())
-        .then(Mono.defer(() -> messages.head(conversationId)))
+    return membership.require(conversationId, caller.userId()).flatMap(member -> messages.head(conversationId)
+        .defaultIfEmpty(0L)
         .flatMap(head -> upTo > head
             ? Mono.error(Problems.invalid("upTo", "is beyond the conversation's head " + head))
             : cursors.advance(conversationId, caller.userId(), upTo))
-        // Announced also when the position did not move: if an earlier announcement was lost (the
-        // broker failed after the compare-and-set), the retry delivers it; stage 2 skips repeats.
-        .then(Mono.defer(() -> announcer.announce(caller.userId(), conversationId, upTo)));
+        // Nobody reads what came before they joined: no receipts for it.
+        .map(from -> Math.max(from, member.joinedSeq()))
+        // Announced also when the position did not move (from == upTo): if an earlier announcement
+        // was lost (the broker failed after the compare-and-set), the retry delivers the read
+        // entry; stage 2 skips repeats. Its receipts are not repeated: they are not core data.
+        .flatMap(from -> announcer.announce(new ReadMoved(conversationId, caller.userId(), Math.min(from, upTo), upTo,
+            clock.millis()))));
   }
 }

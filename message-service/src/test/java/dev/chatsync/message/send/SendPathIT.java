@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.ReadMoved;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
@@ -153,9 +154,13 @@ class SendPathIT {
     read(bob, conversationId, "{}").expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("upTo");
     read("mallory-" + bob, conversationId, "{\"upTo\":1}").expectStatus().isForbidden().expectBody().jsonPath("$.status").isEqualTo(403);
 
-    List<String> announced = awaitRecords(Topics.INBOX_APPENDS, bob, 2);
-    assertThat(announced).allSatisfy(record -> assertThat(record).contains("\"kind\":\"read\"").contains(conversationId));
-    assertThat(announced.get(0)).contains("\"conversationSeq\":2");
+    // Keyed by conversation, for the fanout's receipts. The second read moved nothing: announced again
+    // with an empty range (the read entry of a lost announcement is re-sent, no receipts).
+    List<ReadMoved> announced = awaitRecords(Topics.READS, conversationId, 2).stream()
+        .map(record -> json.readValue(record, ReadMoved.class)).toList();
+    assertThat(announced).extracting(ReadMoved::readerId).containsOnly(bob);
+    assertThat(announced.get(0)).extracting(ReadMoved::fromSeq, ReadMoved::upTo).containsExactly(0L, 2L);
+    assertThat(announced.get(1)).extracting(ReadMoved::fromSeq, ReadMoved::upTo).containsExactly(1L, 1L);
   }
 
   @Test

@@ -66,13 +66,10 @@ public class SyncService {
   }
 
   private Mono<SyncEntry> withMessage(InboxEntry entry) {
-    if (InboxKind.READ.wireName().equals(entry.kind())) {
-      return Mono.just(new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), null, entry.conversationSeq()));
-    }
     if (!InboxKind.MESSAGE.wireName().equals(entry.kind())) {
-      return Mono.just(new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), null, null));
+      return Mono.just(SyncEntry.of(entry));
     }
     return inbox.message(entry.conversationId(), entry.conversationSeq())
-        .map(message -> new SyncEntry(entry.seq(), entry.kind(), entry.conversationId(), message.orElse(null), null));
+        .map(message -> SyncEntry.message(entry, message.orElse(null)));
   }
 }

@@ -7,6 +7,7 @@ import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,6 +52,32 @@ class SyncIT {
     assertThat(rest.entries().get(0).message().body()).isEqualTo("body 1001");
     assertThat(rest.hasMore()).isFalse();
     assertThat(rest.nextAfter()).isEqualTo(3);
+  }
+
+  @Test
+  void readReceiptAndMembershipEntriesCarryWhatTheDeviceMustLearn() {
+    String alice = "alice-" + suffix;
+    cql.execute("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, created_at) "
+        + "VALUES (?, 1, 'read', ?, 4, ?)", bob, conversationId, Instant.now());
+    cql.execute("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, actors, created_at) "
+        + "VALUES (?, 2, 'receipt', ?, 5, ?, ?)", bob, conversationId, List.of(alice, "carol-" + suffix), Instant.now());
+    cql.execute("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, actors, change, "
+        + "created_at) VALUES (?, 3, 'membership', ?, 6, ?, 'removed', ?)", bob, conversationId, List.of(alice), Instant.now());
+    setHead(bob, 3);
+
+    as(bob).get().uri("/api/v1/sync").exchange().expectStatus().isOk().expectBody()
+        .jsonPath("$.entries[0].kind").isEqualTo("read")
+        .jsonPath("$.entries[0].upTo").isEqualTo(4)
+        .jsonPath("$.entries[0].readers").doesNotExist()
+        .jsonPath("$.entries[1].kind").isEqualTo("receipt")
+        .jsonPath("$.entries[1].upTo").isEqualTo(5)
+        .jsonPath("$.entries[1].readers.length()").isEqualTo(2)
+        .jsonPath("$.entries[1].readers[0]").isEqualTo(alice)
+        .jsonPath("$.entries[2].kind").isEqualTo("membership")
+        .jsonPath("$.entries[2].change").isEqualTo("removed")
+        .jsonPath("$.entries[2].atSeq").isEqualTo(6)
+        .jsonPath("$.entries[2].by").isEqualTo(alice)
+        .jsonPath("$.entries[2].conversationId").isEqualTo(conversationId);
   }
 
   @Test

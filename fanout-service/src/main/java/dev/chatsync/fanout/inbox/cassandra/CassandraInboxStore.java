@@ -9,6 +9,7 @@ import dev.chatsync.contracts.InboxKind;
 import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.inbox.InboxStore;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.springframework.stereotype.Repository;
 
@@ -29,7 +30,7 @@ class CassandraInboxStore implements InboxStore {
     this.ttlSeconds = Math.toIntExact(properties.inboxTtl().toSeconds());
     selectState = session.prepare("SELECT head_seq, applied[?] AS applied_seq FROM inbox_state WHERE user_id = ?");
     insertEntry = session.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, "
-        + "message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+        + "message_id, actors, change, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
     updateState = session.prepare("UPDATE inbox_state SET head_seq = ?, applied[?] = ? WHERE user_id = ?");
     updateConversation = session.prepare("UPDATE conversations_by_user SET last_seq = ?, last_active_at = ? "
         + "WHERE user_id = ? AND conversation_id = ?");
@@ -44,7 +45,7 @@ class CassandraInboxStore implements InboxStore {
     Row state = session.execute(selectState.bind(progressKey, entry.userId())).one();
     long head = state == null || state.isNull("head_seq") ? 0 : state.getLong("head_seq");
     long applied = state == null || state.isNull("applied_seq") ? 0 : state.getLong("applied_seq");
-    if (entry.conversationSeq() <= applied) {
+    if (entry.progress() <= applied) {
       return OptionalLong.empty();
     }
     long seq = head + 1;
@@ -52,20 +53,25 @@ class CassandraInboxStore implements InboxStore {
     // state unmoved; the redelivered record then finds it unapplied and rewrites the same entry at
     // the same seq (P2), since stage 2 replays a user's records in the same order.
     session.execute(insertEntry.bind(entry.userId(), seq, entry.kind(), entry.conversationId(), entry.conversationSeq(),
-        entry.messageId(), Instant.now(), ttlSeconds));
-    session.execute(conversationListUpdate(entry));
-    session.execute(updateState.bind(seq, progressKey, entry.conversationSeq(), entry.userId()));
+        entry.messageId(), entry.actors(), entry.change(), Instant.now(), ttlSeconds));
+    conversationListUpdate(entry).ifPresent(session::execute);
+    session.execute(updateState.bind(seq, progressKey, entry.progress(), entry.userId()));
     return OptionalLong.of(seq);
   }
 
-  /** The conversation list follows the inbox; each kind comes in seq order, so these values only grow. */
-  private BoundStatement conversationListUpdate(InboxAppend entry) {
-    if (InboxKind.READ.wireName().equals(entry.kind())) {
-      return updateReadConversation.bind(entry.conversationSeq(), entry.userId(), entry.conversationId());
-    }
+  /**
+   * The conversation list follows the inbox's message and read entries; each kind comes in seq
+   * order, so these values only grow. Membership changes update the list themselves
+   * (message-service), and receipts do not show in it.
+   */
+  private Optional<BoundStatement> conversationListUpdate(InboxAppend entry) {
     Instant sentAt = Instant.ofEpochMilli(entry.sentAtMillis());
-    return entry.userId().equals(entry.senderId())
-        ? updateOwnConversation.bind(entry.conversationSeq(), sentAt, entry.conversationSeq(), entry.userId(), entry.conversationId())
-        : updateConversation.bind(entry.conversationSeq(), sentAt, entry.userId(), entry.conversationId());
+    return switch (InboxKind.fromWire(entry.kind())) {
+      case READ -> Optional.of(updateReadConversation.bind(entry.conversationSeq(), entry.userId(), entry.conversationId()));
+      case MESSAGE -> Optional.of(entry.userId().equals(entry.senderId())
+          ? updateOwnConversation.bind(entry.conversationSeq(), sentAt, entry.conversationSeq(), entry.userId(), entry.conversationId())
+          : updateConversation.bind(entry.conversationSeq(), sentAt, entry.userId(), entry.conversationId()));
+      case RECEIPT, MEMBERSHIP -> Optional.empty();
+    };
   }
 }

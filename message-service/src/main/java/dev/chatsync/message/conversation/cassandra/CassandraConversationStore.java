@@ -40,19 +40,20 @@ class CassandraConversationStore implements ConversationStore {
 
   CassandraConversationStore(CqlSession session) {
     this.session = session;
-    insertMember = session.prepare("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) "
-        + "VALUES (?, ?, ?, ?)");
+    insertMember = session.prepare("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at, "
+        + "membership_version) VALUES (?, ?, ?, ?, 1)");
     insertByUser = session.prepare("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq, last_seq, "
         + "last_active_at, read_seq) VALUES (?, ?, 0, 0, ?, 0)");
-    selectByUser = session.prepare("SELECT conversation_id, joined_seq, last_seq, last_active_at, read_seq, own_last_seq "
+    selectByUser = session.prepare("SELECT conversation_id, joined_seq, last_seq, last_active_at, read_seq, own_last_seq, left_seq "
         + "FROM conversations_by_user WHERE user_id = ?");
     // head_hint 0 is always a valid hint, so rewriting the row of a live conversation is harmless.
     insertConversation = session.prepare("INSERT INTO conversations (conversation_id, type, title, creator_id, created_at, head_hint) "
         + "VALUES (?, ?, ?, ?, ?, 0)");
     claimDirect = session.prepare("INSERT INTO direct_conversations (pair_key, conversation_id) VALUES (?, ?) IF NOT EXISTS");
     selectConversation = session.prepare("SELECT type, title, creator_id, created_at FROM conversations WHERE conversation_id = ?");
-    selectMembers = session.prepare("SELECT user_id FROM conversation_members WHERE conversation_id = ?");
-    selectMember = session.prepare("SELECT joined_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
+    // Removed members keep their row (with left_seq); they are no longer members.
+    selectMembers = session.prepare("SELECT user_id, left_seq FROM conversation_members WHERE conversation_id = ?");
+    selectMember = session.prepare("SELECT joined_seq, left_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
   }
 
   @Override
@@ -87,7 +88,9 @@ class CassandraConversationStore implements ConversationStore {
   @Override
   public Mono<Optional<Member>> member(String conversationId, String userId) {
     return execute(selectMember.bind(conversationId, userId))
-        .map(result -> Optional.ofNullable(result.one()).map(row -> new Member(conversationId, userId, row.getLong("joined_seq"))));
+        .map(result -> Optional.ofNullable(result.one())
+            .filter(row -> row.isNull("left_seq"))
+            .map(row -> new Member(conversationId, userId, row.getLong("joined_seq"))));
   }
 
   @Override
@@ -103,6 +106,7 @@ class CassandraConversationStore implements ConversationStore {
             ? Mono.fromCompletionStage(page.fetchNextPage())
             : Mono.empty())
         .concatMapIterable(AsyncResultSet::currentPage)
+        .filter(row -> row.isNull("left_seq"))
         .map(row -> new UserConversation(row.getString("conversation_id"), longOrZero(row, "joined_seq"),
             longOrZero(row, "last_seq"), row.getInstant("last_active_at"), longOrZero(row, "read_seq"),
             longOrZero(row, "own_last_seq")));
@@ -117,6 +121,7 @@ class CassandraConversationStore implements ConversationStore {
             ? Mono.fromCompletionStage(page.fetchNextPage())
             : Mono.empty())
         .concatMapIterable(AsyncResultSet::currentPage)
+        .filter(row -> row.isNull("left_seq"))
         .map(row -> row.getString("user_id"))
         .collectList();
   }

@@ -27,7 +27,8 @@ class CassandraInboxReader implements InboxReader {
   CassandraInboxReader(CqlSession session) {
     this.session = session;
     selectHead = session.prepare("SELECT head_seq FROM inbox_state WHERE user_id = ?");
-    selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id FROM inbox_by_user "
+    selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id, actors, change "
+        + "FROM inbox_by_user "
         + "WHERE user_id = ? AND inbox_seq > ? LIMIT ?");
     selectMessage = session.prepare("SELECT message_id, client_msg_id, sender_id, type, body, sent_at FROM messages_by_conversation "
         + "WHERE conversation_id = ? AND bucket = ? AND seq = ?");
@@ -48,7 +49,8 @@ class CassandraInboxReader implements InboxReader {
       // LIMIT is at most MAX_LIMIT + 1, within the driver's first page.
       for (Row row : result.currentPage()) {
         entries.add(new InboxEntry(row.getLong("inbox_seq"), row.getString("kind"), row.getString("conversation_id"),
-            row.getLong("conversation_seq"), row.getString("message_id")));
+            row.getLong("conversation_seq"), row.getString("message_id"), row.getList("actors", String.class),
+            row.getString("change")));
       }
       return entries;
     });

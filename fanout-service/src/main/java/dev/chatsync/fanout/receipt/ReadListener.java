@@ -1,0 +1,94 @@
+package dev.chatsync.fanout.receipt;
+
+import dev.chatsync.contracts.InboxAppend;
+import dev.chatsync.contracts.ReadMoved;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.fanout.FanoutProperties;
+import dev.chatsync.fanout.expand.Timeline;
+import dev.chatsync.fanout.expand.TimelineMessage;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns a moved read position into a read entry for the reader's devices and receipts for the
+ * senders of the newly read messages.
+ */
+@Component
+class ReadListener {
+
+  private static final Logger log = LoggerFactory.getLogger(ReadListener.class);
+
+  /**
+   * The newest messages of a read range whose senders get receipts (P7): reading a backlog of
+   * 100,000 messages looks at the last 1,000. The receipts endpoint stays exact for all of them.
+   */
+  static final int MAX_SCANNED = 1_000;
+  private static final int PAGE = 500;
+
+  private final Timeline timeline;
+  private final KafkaTemplate<String, String> kafka;
+  private final JsonMapper json;
+  private final ReceiptCoalescer receipts;
+  private final Clock clock = Clock.systemUTC();
+
+  ReadListener(Timeline timeline, KafkaTemplate<String, String> kafka, JsonMapper json, FanoutProperties properties) {
+    this.timeline = timeline;
+    this.kafka = kafka;
+    this.json = json;
+    this.receipts = new ReceiptCoalescer(properties.receiptInterval().toMillis(), this::send);
+  }
+
+  @KafkaListener(id = "fanout-reads", topics = Topics.READS)
+  void onRead(String record, @Header(KafkaHeaders.OFFSET) long offset) {
+    ReadMoved read = json.readValue(record, ReadMoved.class);
+    // Read entries are core data: the send completes before the offset is committed (P1). Stage 2
+    // skips one it has (a redelivered or repeated read, P2).
+    InboxAppend entry = InboxAppend.read(read.readerId(), read.conversationId(), read.upTo(), read.atMillis());
+    kafka.send(Topics.INBOX_APPENDS, entry.userId(), json.writeValueAsString(entry)).join();
+    long now = clock.millis();
+    // The record's offset orders the conversation's reads (one partition per conversation).
+    long order = offset + 1;
+    for (String sender : senders(read)) {
+      receipts.offer(sender, read.conversationId(), read.readerId(), read.upTo(), order, now);
+    }
+  }
+
+  @Scheduled(fixedDelay = 100)
+  void flushReceipts() {
+    receipts.flushDue(clock.millis());
+  }
+
+  /** The senders of the messages the read covered, the reader excepted. */
+  private Set<String> senders(ReadMoved read) {
+    Set<String> senders = new LinkedHashSet<>();
+    long after = Math.max(read.fromSeq(), read.upTo() - MAX_SCANNED);
+    while (after < read.upTo()) {
+      List<TimelineMessage> page = timeline.after(read.conversationId(), after, read.upTo(), PAGE);
+      if (page.isEmpty()) {
+        break;
+      }
+      page.stream().map(TimelineMessage::senderId).filter(sender -> !sender.equals(read.readerId())).forEach(senders::add);
+      after = page.get(page.size() - 1).seq();
+    }
+    return senders;
+  }
+
+  private void send(InboxAppend receipt) {
+    kafka.send(Topics.INBOX_APPENDS, receipt.userId(), json.writeValueAsString(receipt)).whenComplete((sent, failed) -> {
+      if (failed != null) {
+        log.warn("A receipt for {} in {} was lost: {}", receipt.userId(), receipt.conversationId(), failed.toString());
+      }
+    });
+  }
+}

@@ -1,0 +1,82 @@
+package dev.chatsync.message;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.identity.GatewayIdentity;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The calls the message-service integration tests make, as the gateway would relay them. */
+public final class ApiCalls {
+
+  private final WebTestClient web;
+  private final GatewayIdentity identity;
+  private final String bootstrapServers;
+
+  public ApiCalls(WebTestClient web, GatewayIdentity identity, String bootstrapServers) {
+    this.web = web;
+    this.identity = identity;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  public static String user(String name) {
+    return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public WebTestClient as(String userId) {
+    return web.mutate().defaultHeader(GatewayIdentity.HEADER, identity.sign(new Caller(userId, "test-device"))).build();
+  }
+
+  public String createGroup(String creator, List<String> members) {
+    return as(creator).post().uri("/api/v1/conversations").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("type", "group", "title", "Team", "members", members)).exchange()
+        .expectStatus().isCreated()
+        .expectBody(Map.class).returnResult().getResponseBody().get("conversationId").toString();
+  }
+
+  /** Sends a text message and returns its seq. */
+  public long send(String sender, String conversationId, String body) {
+    Map<?, ?> sent = as(sender).post().uri("/api/v1/conversations/{id}/messages", conversationId)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", UUID.randomUUID().toString(), "type", "text", "body", body)).exchange()
+        .expectStatus().isCreated()
+        .expectBody(Map.class).returnResult().getResponseBody();
+    return ((Number) sent.get("seq")).longValue();
+  }
+
+  public WebTestClient.ResponseSpec read(String userId, String conversationId, long upTo) {
+    return as(userId).post().uri("/api/v1/conversations/{id}/read", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("upTo", upTo)).exchange();
+  }
+
+  /** The values of the records with the key on the topic, from its start, once {@code done} holds for them. */
+  public List<String> awaitRecords(String topic, String key, Predicate<List<String>> done) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, "message-it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<String> found = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+          if (key.equals(record.key())) {
+            found.add(record.value());
+          }
+        });
+        return done.test(found);
+      });
+    }
+    return found;
+  }
+}

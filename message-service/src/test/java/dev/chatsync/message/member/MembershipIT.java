@@ -1,0 +1,170 @@
+package dev.chatsync.message.member;
+
+import static dev.chatsync.message.ApiCalls.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.chatsync.contracts.InboxAppend;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.message.ApiCalls;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Adding and removing members against the real Cassandra node and Kafka broker. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+@ActiveProfiles("local")
+@SuppressWarnings("unchecked")
+class MembershipIT {
+
+  @Autowired WebTestClient web;
+  @Autowired GatewayIdentity identity;
+  @Autowired CqlSession cql;
+  @Autowired JsonMapper json;
+  @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers;
+
+  private ApiCalls api;
+  private final String alice = user("alice");
+  private final String bob = user("bob");
+  private final String carol = user("carol");
+
+  @BeforeEach
+  void client() {
+    api = new ApiCalls(web, identity, bootstrapServers);
+  }
+
+  @Test
+  void anAddedMemberSeesTheMessagesAfterTheirJoinAndIsToldOnce() {
+    String conversationId = api.createGroup(alice, List.of(bob));
+    api.send(alice, conversationId, "before carol");
+    api.send(bob, conversationId, "still before carol");
+
+    add(alice, conversationId, carol).expectStatus().isOk()
+        .expectBody().jsonPath("$.members").value(members -> assertThat((List<Object>) members).containsExactlyInAnyOrder(alice, bob, carol));
+    assertThat(history(carol, conversationId)).isEmpty();
+    long third = api.send(alice, conversationId, "welcome carol");
+    assertThat(history(carol, conversationId)).containsExactly("welcome carol");
+    assertThat(third).isEqualTo(3);
+    // Adding again is a repeat: nothing moves.
+    add(bob, conversationId, carol).expectStatus().isOk().expectBody().jsonPath("$.members.length()").isEqualTo(3);
+    assertThat(memberRow(conversationId, carol).getLong("joined_seq")).isEqualTo(2L);
+
+    List<InboxAppend> told = membershipEntries(carol, 2);
+    assertThat(told).extracting(InboxAppend::change, InboxAppend::conversationSeq, InboxAppend::actors)
+        .containsOnly(tuple("added", 2L, List.of(alice)), tuple("added", 2L, List.of(bob)));
+    // The repeat carries the same version: stage 2 keeps one entry.
+    assertThat(told).extracting(InboxAppend::progress).containsOnly(1L);
+    assertThat(listed(carol)).contains(conversationId);
+  }
+
+  @Test
+  void aRemovedMemberCanNeitherReadNorSendAndLeavesTheirList() {
+    String conversationId = api.createGroup(alice, List.of(bob, carol));
+    api.send(bob, conversationId, "one");
+
+    remove(alice, conversationId, bob).expectStatus().isNoContent();
+
+    api.as(bob).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange().expectStatus().isForbidden()
+        .expectBody().jsonPath("$.status").isEqualTo(403);
+    api.as(bob).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", "after", "body", "let me in")).exchange().expectStatus().isForbidden()
+        .expectBody().jsonPath("$.status").exists();
+    api.read(bob, conversationId, 1).expectStatus().isForbidden().expectBody().jsonPath("$.status").exists();
+    assertThat(listed(bob)).doesNotContain(conversationId);
+    assertThat(memberRow(conversationId, bob).getLong("left_seq")).isEqualTo(1L);
+    List<InboxAppend> told = membershipEntries(bob, 1);
+    assertThat(told.get(0)).extracting(InboxAppend::change, InboxAppend::conversationSeq).containsExactly("removed", 1L);
+    assertThat(told.get(0).progress()).isEqualTo(2L);
+
+    // Only the creator removes others; anyone removes themself, and a repeat is no error.
+    remove(carol, conversationId, alice).expectStatus().isForbidden().expectBody().jsonPath("$.status").exists();
+    remove(carol, conversationId, carol).expectStatus().isNoContent();
+    remove(carol, conversationId, carol).expectStatus().isNoContent();
+    api.as(alice).get().uri("/api/v1/conversations/{id}", conversationId).exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.members").value(members -> assertThat((List<Object>) members).containsExactly(alice));
+  }
+
+  @Test
+  void aMemberAddedAgainKeepsTheEarlierSpanForTheFanout() {
+    String conversationId = api.createGroup(alice, List.of(bob));
+    api.send(alice, conversationId, "one");
+    remove(alice, conversationId, bob).expectStatus().isNoContent();
+    api.send(alice, conversationId, "two, bob is away");
+
+    add(alice, conversationId, bob).expectStatus().isOk();
+
+    Row row = memberRow(conversationId, bob);
+    assertThat(row.getLong("joined_seq")).isEqualTo(2L);
+    assertThat(row.isNull("left_seq")).isTrue();
+    assertThat(row.getMap("earlier_spans", Long.class, Long.class)).containsExactly(Map.entry(0L, 1L));
+    assertThat(row.getInt("membership_version")).isEqualTo(3);
+    assertThat(history(bob, conversationId)).isEmpty();
+    assertThat(listed(bob)).contains(conversationId);
+  }
+
+  @Test
+  void badRequestsAreRefusedWithProblems() {
+    String groupId = api.createGroup(alice, List.of(bob));
+    String directId = api.as(alice).post().uri("/api/v1/conversations").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("type", "direct", "members", List.of(bob))).exchange()
+        .expectBody(Map.class).returnResult().getResponseBody().get("conversationId").toString();
+
+    add(alice, directId, carol).expectStatus().isEqualTo(409).expectBody().jsonPath("$.type").value(type ->
+        assertThat(type.toString()).endsWith("/conflict"));
+    add(carol, groupId, carol).expectStatus().isForbidden().expectBody().jsonPath("$.status").exists();
+    api.as(alice).post().uri("/api/v1/conversations/{id}/members", groupId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("userIds", List.of("not valid!"))).exchange()
+        .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("userIds[0]");
+    api.as(alice).post().uri("/api/v1/conversations/{id}/members", groupId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("userIds", List.of())).exchange()
+        .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("userIds");
+    remove(alice, groupId, carol).expectStatus().isNotFound().expectBody().jsonPath("$.status").exists();
+    remove(bob, groupId, alice).expectStatus().isForbidden().expectBody().jsonPath("$.status").exists();
+  }
+
+  private WebTestClient.ResponseSpec add(String caller, String conversationId, String userId) {
+    return api.as(caller).post().uri("/api/v1/conversations/{id}/members", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("userIds", List.of(userId))).exchange();
+  }
+
+  private WebTestClient.ResponseSpec remove(String caller, String conversationId, String userId) {
+    return api.as(caller).delete().uri("/api/v1/conversations/{id}/members/{user}", conversationId, userId).exchange();
+  }
+
+  private List<String> history(String userId, String conversationId) {
+    Map<?, ?> page = api.as(userId).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange()
+        .expectStatus().isOk()
+        .expectBody(Map.class).returnResult().getResponseBody();
+    return ((List<?>) page.get("items")).stream().map(item -> ((Map<?, ?>) item).get("body").toString()).toList();
+  }
+
+  private List<String> listed(String userId) {
+    Map<?, ?> page = api.as(userId).get().uri("/api/v1/conversations").exchange().expectStatus().isOk()
+        .expectBody(Map.class).returnResult().getResponseBody();
+    return ((List<?>) page.get("items")).stream().map(item -> ((Map<?, ?>) item).get("conversationId").toString()).toList();
+  }
+
+  private Row memberRow(String conversationId, String userId) {
+    return cql.execute("SELECT joined_seq, left_seq, earlier_spans, membership_version FROM conversation_members "
+        + "WHERE conversation_id = ? AND user_id = ?", conversationId, userId).one();
+  }
+
+  private List<InboxAppend> membershipEntries(String userId, int count) {
+    return api.awaitRecords(Topics.INBOX_APPENDS, userId, found -> found.size() >= count).stream()
+        .map(record -> json.readValue(record, InboxAppend.class))
+        .toList();
+  }
+}
