@@ -6,15 +6,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** A client of the HTTP API at one port, as an app would be: dev tokens, bearer auth, a device id, JSON. */
 final class ApiClient {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  static final String DEFAULT_DEVICE = "test-device";
 
   private final int port;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
@@ -29,15 +33,27 @@ final class ApiClient {
     }
   }
 
-  /** The call as {@code userId} (null: without a token). */
+  /** The call as {@code userId} (null: without a token) from its device "test-device". */
   Response call(String method, String path, String userId, String body) throws Exception {
-    return callWithHeaders(method, path, body, userId == null ? Map.of() : Map.of("Authorization", "Bearer " + token(userId)));
+    return callFrom(method, path, userId, DEFAULT_DEVICE, body);
+  }
+
+  /** The call as {@code userId} from one of their devices. */
+  Response callFrom(String method, String path, String userId, String deviceId, String body) throws Exception {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("X-Device-Id", deviceId);
+    if (userId != null) {
+      headers.put("Authorization", "Bearer " + token(userId));
+    }
+    return callWithHeaders(method, path, body, headers);
   }
 
   Response callWithHeaders(String method, String path, String body, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1" + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("X-Device-Id", "test-device");
+        .timeout(Duration.ofSeconds(30));
+    if (!headers.containsKey("X-Device-Id")) {
+      request.header("X-Device-Id", DEFAULT_DEVICE);
+    }
     headers.forEach(request::header);
     if (body != null) {
       request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -48,26 +64,90 @@ final class ApiClient {
     return new Response(response.statusCode(), response.body());
   }
 
-  /**
-   * Opens {@code GET /stream} as the user and feeds its lines into the returned queue until the
-   * stream ends or the returned handle is closed.
-   */
   Stream stream(String userId) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/stream"))
-        .header("Authorization", "Bearer " + token(userId))
-        .header("Accept", "text/event-stream")
-        .header("X-Device-Id", "test-device")
-        .GET().build();
-    var response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
-        .thenAccept(streamed -> streamed.body().forEach(lines::add));
-    return new Stream(lines, () -> response.cancel(true));
+    return stream(userId, DEFAULT_DEVICE, null);
   }
 
-  record Stream(BlockingQueue<String> lines, Runnable closer) implements AutoCloseable {
+  /**
+   * Opens {@code GET /stream} as the user's device (after {@code lastEventId}, if given) and parses
+   * its events, each stamped with the time it arrived, into the returned handle until the stream
+   * ends or the handle is closed.
+   */
+  Stream stream(String userId, String deviceId, Long lastEventId) {
+    BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/stream"))
+        .header("Authorization", "Bearer " + token(userId))
+        .header("Accept", "text/event-stream")
+        .header("X-Device-Id", deviceId);
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", Long.toString(lastEventId));
+    }
+    EventParser parser = new EventParser(events);
+    var response = HTTP.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(streamed -> streamed.body().forEach(parser::line));
+    return new Stream(events, () -> response.cancel(true));
+  }
+
+  /** One server-sent event; {@code arrivedNanos} is System.nanoTime() when its last line came. */
+  record Event(String id, String kind, String data, long arrivedNanos) {
+    <T> T json(String path) {
+      return JsonPath.read(data, path);
+    }
+  }
+
+  record Stream(BlockingQueue<Event> events, Runnable closer) implements AutoCloseable {
+
+    /** The next event (heartbeat comments are not events). */
+    Event next(Duration timeout) throws InterruptedException {
+      Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (event == null) {
+        throw new AssertionError("no event within " + timeout);
+      }
+      return event;
+    }
+
     @Override
     public void close() {
       closer.run();
+    }
+  }
+
+  /** Server-sent events, line by line (the WHATWG format: field:value, a blank line ends an event). */
+  private static final class EventParser {
+    private final BlockingQueue<Event> events;
+    private String id;
+    private String kind;
+    private StringBuilder data;
+
+    EventParser(BlockingQueue<Event> events) {
+      this.events = events;
+    }
+
+    void line(String line) {
+      if (line.isEmpty()) {
+        if (data != null) {
+          events.add(new Event(id, kind == null ? "message" : kind, data.toString(), System.nanoTime()));
+        }
+        id = null;
+        kind = null;
+        data = null;
+        return;
+      }
+      if (line.startsWith(":")) {
+        return;
+      }
+      int colon = line.indexOf(':');
+      String field = colon < 0 ? line : line.substring(0, colon);
+      String value = colon < 0 ? "" : line.substring(colon + 1);
+      if (value.startsWith(" ")) {
+        value = value.substring(1);
+      }
+      switch (field) {
+        case "id" -> id = value;
+        case "event" -> kind = value;
+        case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+        default -> { }
+      }
     }
   }
 

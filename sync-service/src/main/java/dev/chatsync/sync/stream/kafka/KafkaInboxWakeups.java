@@ -5,7 +5,11 @@ import dev.chatsync.contracts.Topics;
 import dev.chatsync.sync.stream.InboxWakeups;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -15,11 +19,16 @@ import tools.jackson.databind.json.JsonMapper;
  * Every sync-service instance reads every notification (a consumer group of its own, from the
  * newest offset) and wakes the streams it holds for that user; it drops the rest. See the README
  * for where this stops scaling.
+ *
+ * <p>It is a health indicator too: the instance is not ready for streams until its consumer has
+ * its partitions and their positions. Before that, a notification would be missed (the group starts
+ * at the newest offset) and a push would wait for the next heartbeat.
  */
-@Component
-class KafkaInboxWakeups implements InboxWakeups {
+@Component("streamWakeups")
+class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndicator {
 
   private final Map<String, Sinks.Many<Long>> byUser = new ConcurrentHashMap<>();
+  private volatile boolean assigned;
   private final JsonMapper json;
 
   KafkaInboxWakeups(JsonMapper json) {
@@ -30,6 +39,19 @@ class KafkaInboxWakeups implements InboxWakeups {
   public Flux<Long> of(String userId) {
     return byUser.computeIfAbsent(userId, id -> Sinks.many().multicast().directBestEffort()).asFlux()
         .doFinally(signal -> byUser.computeIfPresent(userId, (id, sink) -> sink.currentSubscriberCount() == 0 ? null : sink));
+  }
+
+  /** Called with the partitions' positions resolved: from here on, no notification is missed. */
+  @Override
+  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+    assigned = true;
+  }
+
+  @Override
+  public Health health() {
+    return assigned
+        ? Health.up().withDetail("streams", byUser.size()).build()
+        : Health.outOfService().withDetail("reason", "waiting for the inbox notification partitions").build();
   }
 
   static final String LISTENER_ID = "sync-stream-wakeups";

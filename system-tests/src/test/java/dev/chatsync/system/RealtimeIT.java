@@ -1,0 +1,290 @@
+package dev.chatsync.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chatsync.system.ApiClient.Event;
+import dev.chatsync.system.ApiClient.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Push, pull, read state, receipts, membership and several devices end to end: through the
+ * gateway, with all four services as processes on the real broker and node.
+ */
+class RealtimeIT {
+
+  private static final Duration PUSH_BOUND = Duration.ofSeconds(1);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static LocalSystem system;
+  private static ApiClient api;
+
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void startTheServices() throws Exception {
+    system = LocalSystem.start("realtime");
+    api = new ApiClient(system.gatewayPort);
+  }
+
+  @AfterAll
+  static void stopTheServices() throws Exception {
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  /**
+   * Issue 4's scenario: a group of x, A, B, C, D; A and B online, C and D offline; x sends 20
+   * messages, one of them twice (a retry with the same clientMsgId).
+   */
+  @Test
+  void twentyMessagesReachOnlineMembersByPushAndOfflineOnesByPull() throws Exception {
+    String x = "x-" + suffix;
+    String a = "a-" + suffix;
+    String b = "b-" + suffix;
+    String c = "c-" + suffix;
+    String d = "d-" + suffix;
+    warmUp(x, a, b);
+    String conversationId = createGroup(x, a, b, c, d);
+
+    Map<Long, Long> sentAtNanos = new HashMap<>();
+    Map<String, List<Event>> pushed = new HashMap<>();
+    try (ApiClient.Stream streamA = api.stream(a, "phone", null);
+        ApiClient.Stream streamB = api.stream(b, "phone", null);
+        ApiClient.Stream streamX = api.stream(x, "phone", null)) {
+      for (int i = 1; i <= 20; i++) {
+        long before = System.nanoTime();
+        Response sent = send(x, conversationId, "scenario-" + i, "message " + i);
+        assertThat(sent.status()).isEqualTo(201);
+        long seq = sent.<Integer>json("$.seq");
+        sentAtNanos.put(seq, before);
+        if (i == 7) {
+          // The client did not see the answer and retries: the same message, nothing new.
+          Response retried = send(x, conversationId, "scenario-7", "message 7");
+          assertThat(retried.status()).isEqualTo(200);
+          assertThat(retried.<Integer>json("$.seq")).isEqualTo((int) seq);
+          assertThat(retried.<String>json("$.messageId")).isEqualTo(sent.<String>json("$.messageId"));
+        }
+      }
+      pushed.put(a, messagesOf(streamA, conversationId, 20));
+      pushed.put(b, messagesOf(streamB, conversationId, 20));
+
+      // A and B: all 20 by push, once each, in order, each within a second of its send.
+      List<Long> latenciesMillis = new ArrayList<>();
+      for (List<Event> events : pushed.values()) {
+        assertThat(events).extracting(event -> event.<Integer>json("$.message.seq").longValue())
+            .containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
+        assertThat(events).extracting(event -> Long.parseLong(event.id())).isSorted().doesNotHaveDuplicates();
+        for (Event event : events) {
+          long seq = event.<Integer>json("$.message.seq");
+          latenciesMillis.add((event.arrivedNanos() - sentAtNanos.get(seq)) / 1_000_000);
+        }
+      }
+      Collections.sort(latenciesMillis);
+      System.out.printf("[scenario] push latency, send to event, over %d events: p50 %d ms, p99 %d ms, max %d ms%n",
+          latenciesMillis.size(), percentile(latenciesMillis, 50), percentile(latenciesMillis, 99),
+          latenciesMillis.get(latenciesMillis.size() - 1));
+      assertThat(latenciesMillis).allSatisfy(millis -> assertThat(millis).isLessThan(PUSH_BOUND.toMillis()));
+
+      // C and D come online and pull everything, five entries a page, acknowledging by cursor.
+      for (String offline : List.of(c, d)) {
+        assertThat(pullAll(offline, conversationId, 5)).containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
+      }
+      // Inboxes hold each message once (P2): the pushes were not the only copies checked.
+      for (String member : List.of(a, b)) {
+        assertThat(pullAll(member, conversationId, 500)).containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
+      }
+
+      // A reads everything; x's stream gets a receipt naming A.
+      long readAt = System.nanoTime();
+      assertThat(api.callFrom("POST", "/conversations/" + conversationId + "/read", a, "phone", "{\"upTo\":20}").status())
+          .isEqualTo(204);
+      messagesOf(streamX, conversationId, 20);
+      Event receipt = nextOfKind(streamX, "receipt");
+      assertThat(receipt.<String>json("$.conversationId")).isEqualTo(conversationId);
+      assertThat(receipt.<Integer>json("$.upTo")).isEqualTo(20);
+      assertThat(receipt.<List<String>>json("$.readers")).containsExactly(a);
+      System.out.printf("[scenario] receipt to the sender %d ms after the read%n", (receipt.arrivedNanos() - readAt) / 1_000_000);
+    }
+
+    Response receipts = api.call("GET", "/conversations/" + conversationId + "/messages/20/receipts", x, null);
+    assertThat(receipts.status()).isEqualTo(200);
+    assertThat(receipts.<Integer>json("$.readCount")).isEqualTo(1);
+    assertThat(receipts.<Integer>json("$.unreadCount")).isEqualTo(3);
+    assertThat(receipts.<List<String>>json("$.readers")).containsExactly(a);
+    assertThat(api.call("POST", "/conversations/" + conversationId + "/read", b, "{\"upTo\":10}").status()).isEqualTo(204);
+    Response ofTen = api.call("GET", "/conversations/" + conversationId + "/messages/10/receipts", x, null);
+    assertThat(ofTen.<Integer>json("$.readCount")).isEqualTo(2);
+    assertThat(ofTen.<List<String>>json("$.readers")).containsExactlyInAnyOrder(a, b);
+  }
+
+  @Test
+  void everyDeviceOfAUserGetsEveryEntryAndReadingOnOneClearsTheOthers() throws Exception {
+    String alice = "alice-" + suffix;
+    String bob = "bob-" + suffix;
+    String conversationId = createGroup(alice, bob);
+
+    try (ApiClient.Stream phone = api.stream(bob, "phone", null);
+        ApiClient.Stream laptop = api.stream(bob, "laptop", null)) {
+      for (int i = 1; i <= 3; i++) {
+        send(alice, conversationId, "dev-" + i, "to all devices " + i);
+      }
+      assertThat(messagesOf(phone, conversationId, 3)).extracting(Event::id).containsExactly("1", "2", "3");
+      List<Event> onLaptop = messagesOf(laptop, conversationId, 3);
+      assertThat(onLaptop).extracting(event -> event.<String>json("$.message.body"))
+          .containsExactly("to all devices 1", "to all devices 2", "to all devices 3");
+      await().atMost(WAIT).until(() -> unread(bob, conversationId) == 3);
+
+      assertThat(api.callFrom("POST", "/conversations/" + conversationId + "/read", bob, "phone", "{\"upTo\":3}").status())
+          .isEqualTo(204);
+
+      Event read = nextOfKind(laptop, "read");
+      assertThat(read.<Integer>json("$.upTo")).isEqualTo(3);
+      assertThat(nextOfKind(phone, "read").id()).isEqualTo(read.id());
+      await().atMost(WAIT).until(() -> unread(bob, conversationId) == 0);
+    }
+
+    // Each device has its own cursor: the laptop's acknowledgement does not move the tablet's.
+    assertThat(api.callFrom("POST", "/ack", bob, "laptop", "{\"upTo\":4}").status()).isEqualTo(204);
+    Response tablet = api.callFrom("GET", "/sync?after=0", bob, "tablet", null);
+    assertThat(tablet.<List<String>>json("$.entries[*].kind")).containsExactly("message", "message", "message", "read");
+    // A reconnect with Last-Event-ID goes on after it: nothing lost, nothing repeated.
+    send(alice, conversationId, "dev-4", "after the reconnect");
+    try (ApiClient.Stream again = api.stream(bob, "laptop", 4L)) {
+      Event next = again.next(WAIT);
+      assertThat(next.id()).isEqualTo("5");
+      assertThat(next.<String>json("$.message.body")).isEqualTo("after the reconnect");
+    }
+  }
+
+  @Test
+  void membersAddedAndRemovedAreToldAndGetExactlyTheMessagesOfTheirMembership() throws Exception {
+    String owner = "owner-" + suffix;
+    String leaving = "leaving-" + suffix;
+    String joining = "joining-" + suffix;
+    String conversationId = createGroup(owner, leaving);
+    send(owner, conversationId, "m-1", "before the changes");
+
+    try (ApiClient.Stream joiner = api.stream(joining, "phone", null)) {
+      Response added = api.call("POST", "/conversations/" + conversationId + "/members", owner,
+          "{\"userIds\":[\"" + joining + "\"]}");
+      assertThat(added.status()).isEqualTo(200);
+      assertThat(added.<List<String>>json("$.members")).containsExactlyInAnyOrder(owner, leaving, joining);
+      Event membership = joiner.next(WAIT);
+      assertThat(membership.kind()).isEqualTo("membership");
+      assertThat(membership.<String>json("$.change")).isEqualTo("added");
+      assertThat(membership.<Integer>json("$.atSeq")).isEqualTo(1);
+      assertThat(membership.<String>json("$.by")).isEqualTo(owner);
+
+      assertThat(api.call("DELETE", "/conversations/" + conversationId + "/members/" + leaving, owner, null).status())
+          .isEqualTo(204);
+      send(owner, conversationId, "m-2", "after the changes");
+      Event message = joiner.next(WAIT);
+      assertThat(message.<Integer>json("$.message.seq")).isEqualTo(2);
+    }
+
+    // The new member's history starts where they joined; the removed one gets nothing after removal.
+    assertThat(api.call("GET", "/conversations/" + conversationId + "/messages", joining, null).<List<String>>json("$.items[*].body"))
+        .containsExactly("after the changes");
+    Response removed = await().atMost(WAIT).until(() -> api.call("GET", "/sync", leaving, null),
+        page -> page.<List<String>>json("$.entries[*].kind").contains("membership"));
+    assertThat(removed.<List<String>>json("$.entries[*].kind")).containsExactly("message", "membership");
+    assertThat(removed.<String>json("$.entries[1].change")).isEqualTo("removed");
+    assertThat(api.call("GET", "/conversations/" + conversationId + "/messages", leaving, null).status()).isEqualTo(403);
+    assertThat(api.call("GET", "/conversations", leaving, null).<List<String>>json("$.items[*].conversationId"))
+        .doesNotContain(conversationId);
+  }
+
+  /** A first message through each path, so the measured run does not time class loading and JIT. */
+  private void warmUp(String sender, String... recipients) throws Exception {
+    for (String recipient : recipients) {
+      String direct = api.call("POST", "/conversations", sender, "{\"type\":\"direct\",\"members\":[\"" + recipient + "\"]}")
+          .json("$.conversationId");
+      try (ApiClient.Stream stream = api.stream(recipient, "warm-up", null)) {
+        send(sender, direct, "warm-up", "warm-up");
+        messagesOf(stream, direct, 1);
+      }
+    }
+  }
+
+  private static String createGroup(String creator, String... members) throws Exception {
+    Response created = api.call("POST", "/conversations", creator,
+        "{\"type\":\"group\",\"title\":\"Scenario\",\"members\":[\"" + String.join("\",\"", members) + "\"]}");
+    assertThat(created.status()).isEqualTo(201);
+    return created.json("$.conversationId");
+  }
+
+  private static Response send(String sender, String conversationId, String clientMsgId, String body) throws Exception {
+    return api.call("POST", "/conversations/" + conversationId + "/messages", sender,
+        "{\"clientMsgId\":\"" + clientMsgId + "\",\"type\":\"text\",\"body\":\"" + body + "\"}");
+  }
+
+  /** The next {@code count} message events of the conversation; other events are passed over. */
+  private static List<Event> messagesOf(ApiClient.Stream stream, String conversationId, int count) throws Exception {
+    List<Event> found = new ArrayList<>();
+    while (found.size() < count) {
+      Event event = stream.next(WAIT);
+      if ("message".equals(event.kind()) && conversationId.equals(event.json("$.conversationId"))) {
+        found.add(event);
+      }
+    }
+    return found;
+  }
+
+  private static Event nextOfKind(ApiClient.Stream stream, String kind) throws Exception {
+    while (true) {
+      Event event = stream.next(WAIT);
+      if (kind.equals(event.kind())) {
+        return event;
+      }
+    }
+  }
+
+  /**
+   * Pulls the whole inbox page by page, each request acknowledging the last; the seqs of the
+   * conversation's messages seen.
+   */
+  private static List<Long> pullAll(String userId, String conversationId, int limit) throws Exception {
+    List<Long> seqs = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      Response page = api.callFrom("GET", "/sync?after=" + after + "&limit=" + limit, userId, "pull", null);
+      assertThat(page.status()).isEqualTo(200);
+      List<Map<String, Object>> entries = page.json("$.entries");
+      assertThat(entries).hasSizeLessThanOrEqualTo(limit);
+      for (Map<String, Object> entry : entries) {
+        if ("message".equals(entry.get("kind")) && conversationId.equals(entry.get("conversationId"))) {
+          seqs.add(((Number) ((Map<?, ?>) entry.get("message")).get("seq")).longValue());
+        }
+      }
+      after = page.<Integer>json("$.nextAfter");
+      if (!page.<Boolean>json("$.hasMore")) {
+        break;
+      }
+    }
+    assertThat(api.callFrom("POST", "/ack", userId, "pull", "{\"upTo\":" + after + "}").status()).isEqualTo(204);
+    return seqs;
+  }
+
+  private static int unread(String userId, String conversationId) throws Exception {
+    List<Integer> counts = api.call("GET", "/conversations", userId, null)
+        .json("$.items[?(@.conversationId == '" + conversationId + "')].unreadCount");
+    return counts.isEmpty() ? -1 : counts.get(0);
+  }
+
+  private static long percentile(List<Long> sorted, int percent) {
+    int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, index));
+  }
+}
