@@ -16,6 +16,9 @@ export CHAT_CASSANDRA_JMX_PORT="${CHAT_TEST_CASSANDRA_JMX_PORT:-17199}"
 export SPRING_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$CHAT_KAFKA_PORT"
 export SPRING_CASSANDRA_CONTACT_POINTS="127.0.0.1:$CHAT_CASSANDRA_PORT"
 
+# The demo client's browser test needs Chromium and chromedriver (installed once, if missing).
+deploy/local/browser.sh
+
 # A fresh cluster every run: tests must not depend on what an earlier run left behind.
 deploy/local/infra.sh stop
 rm -rf "$CHAT_DATA_DIR"
