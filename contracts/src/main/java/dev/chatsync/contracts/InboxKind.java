@@ -21,15 +21,6 @@ public enum InboxKind {
     return wireName;
   }
 
-  public static InboxKind fromWire(String wireName) {
-    for (InboxKind kind : values()) {
-      if (kind.wireName.equals(wireName)) {
-        return kind;
-      }
-    }
-    throw new IllegalArgumentException("unknown inbox entry kind " + wireName);
-  }
-
   /**
    * What stage 2 remembers an entry's progress under: entries of one kind and conversation come
    * in {@link InboxAppend#progress()} order, so one high-water mark per kind and conversation skips

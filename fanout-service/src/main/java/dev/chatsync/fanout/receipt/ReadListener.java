@@ -4,12 +4,14 @@ import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.ReadMoved;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.fanout.FanoutProperties;
+import dev.chatsync.fanout.expand.MemberDirectory;
 import dev.chatsync.fanout.expand.Timeline;
 import dev.chatsync.fanout.expand.TimelineMessage;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -37,13 +39,16 @@ class ReadListener {
   private static final int PAGE = 500;
 
   private final Timeline timeline;
+  private final MemberDirectory members;
   private final KafkaTemplate<String, String> kafka;
   private final JsonMapper json;
   private final ReceiptCoalescer receipts;
   private final Clock clock = Clock.systemUTC();
 
-  ReadListener(Timeline timeline, KafkaTemplate<String, String> kafka, JsonMapper json, FanoutProperties properties) {
+  ReadListener(Timeline timeline, MemberDirectory members, KafkaTemplate<String, String> kafka, JsonMapper json,
+      FanoutProperties properties) {
     this.timeline = timeline;
+    this.members = members;
     this.kafka = kafka;
     this.json = json;
     this.receipts = new ReceiptCoalescer(properties.receiptInterval().toMillis(), this::send);
@@ -69,9 +74,12 @@ class ReadListener {
     receipts.flushDue(clock.millis());
   }
 
-  /** The senders of the messages the read covered, the reader excepted. */
+  /** The senders of the messages the read covered who are still members (P6), the reader excepted. */
   private Set<String> senders(ReadMoved read) {
     Set<String> senders = new LinkedHashSet<>();
+    if (read.fromSeq() >= read.upTo()) {
+      return senders;
+    }
     long after = Math.max(read.fromSeq(), read.upTo() - MAX_SCANNED);
     while (after < read.upTo()) {
       List<TimelineMessage> page = timeline.after(read.conversationId(), after, read.upTo(), PAGE);
@@ -81,6 +89,11 @@ class ReadListener {
       page.stream().map(TimelineMessage::senderId).filter(sender -> !sender.equals(read.readerId())).forEach(senders::add);
       after = page.get(page.size() - 1).seq();
     }
+    Set<String> current = members.members(read.conversationId()).stream()
+        .filter(member -> member.leftSeq() == null)
+        .map(MemberDirectory.Recipient::userId)
+        .collect(Collectors.toSet());
+    senders.retainAll(current);
     return senders;
   }
 

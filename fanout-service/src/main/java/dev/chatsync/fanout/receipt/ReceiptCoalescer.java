@@ -1,16 +1,16 @@
 package dev.chatsync.fanout.receipt;
 
 import dev.chatsync.contracts.InboxAppend;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Coalesces receipts to at most one entry per sender per conversation per interval (API.md): the
  * first read after a quiet interval goes out at once, the reads during the next interval go out
- * together when it ends, with the furthest position and the readers seen.
+ * together when it ends. An entry names its readers and the position every one of them has read
+ * to (the least of their positions), so it never claims more than was read.
  *
  * <p>Pending receipts live in memory only. Receipts are not core data (DESIGN.md idea 7): a crash
  * loses at most one interval of them, and the receipts endpoint, computed from the read positions,
@@ -78,26 +78,25 @@ final class ReceiptCoalescer {
   }
 
   private void send(Key key, Slot slot, long nowMillis) {
-    sink.send(InboxAppend.receipt(key.senderId(), key.conversationId(), slot.pendingUpTo, List.copyOf(slot.pendingReaders),
+    long upTo = slot.pendingReaders.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+    sink.send(InboxAppend.receipt(key.senderId(), key.conversationId(), upTo, List.copyOf(slot.pendingReaders.keySet()),
         slot.pendingOrder, nowMillis));
     slot.lastSentAt = nowMillis;
     slot.pendingOrder = 0;
-    slot.pendingUpTo = 0;
     slot.pendingReaders.clear();
   }
 
   private static final class Slot {
     long lastSentAt = Long.MIN_VALUE / 2;
     long pendingOrder;
-    long pendingUpTo;
-    final Set<String> pendingReaders = new LinkedHashSet<>();
+    /** Each pending reader's furthest position. */
+    final Map<String, Long> pendingReaders = new LinkedHashMap<>();
     boolean evicted;
 
     void add(String readerId, long upTo, long order) {
       pendingOrder = Math.max(pendingOrder, order);
-      pendingUpTo = Math.max(pendingUpTo, upTo);
-      if (pendingReaders.size() < MAX_READERS) {
-        pendingReaders.add(readerId);
+      if (pendingReaders.containsKey(readerId) || pendingReaders.size() < MAX_READERS) {
+        pendingReaders.merge(readerId, upTo, Math::max);
       }
     }
   }

@@ -24,9 +24,21 @@ class ReceiptCoalescerTest {
 
     receipts.flushDue(1_000);
 
+    // Carol read to 5, dave to 4: the entry claims only what both read.
     assertThat(sent).extracting(InboxAppend::conversationSeq, InboxAppend::actors, InboxAppend::progress)
-        .containsExactly(tuple(3L, List.of("bob"), 10L), tuple(5L, List.of("carol", "dave"), 12L));
+        .containsExactly(tuple(3L, List.of("bob"), 10L), tuple(4L, List.of("carol", "dave"), 12L));
     assertThat(sent).extracting(InboxAppend::userId, InboxAppend::kind).containsOnly(tuple("alice", "receipt"));
+  }
+
+  @Test
+  void aReaderSeenTwiceInAnIntervalCountsWithTheirFurthestPosition() {
+    receipts.offer("alice", "c1", "bob", 1, 1, 0);
+    receipts.offer("alice", "c1", "bob", 2, 2, 100);
+    receipts.offer("alice", "c1", "bob", 6, 3, 200);
+    receipts.flushDue(1_000);
+
+    assertThat(sent).extracting(InboxAppend::conversationSeq, InboxAppend::actors)
+        .containsExactly(tuple(1L, List.of("bob")), tuple(6L, List.of("bob")));
   }
 
   @Test

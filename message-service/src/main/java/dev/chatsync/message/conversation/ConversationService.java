@@ -78,6 +78,12 @@ public class ConversationService {
   }
 
   public Mono<ConversationView> get(Caller caller, String conversationId) {
+    return memberOf(caller, conversationId).flatMap(conversation -> messages.head(conversationId).defaultIfEmpty(0L)
+        .map(head -> ConversationView.of(conversation, head)));
+  }
+
+  /** The conversation with its members, if the caller is one of them: else 404 or 403 (P6). */
+  public Mono<Conversation> memberOf(Caller caller, String conversationId) {
     if (!Ids.isValid(conversationId)) {
       return Mono.error(Problems.invalid("conversationId", "is not a conversation id"));
     }
@@ -88,7 +94,7 @@ public class ConversationService {
       if (!found.get().members().contains(caller.userId())) {
         return Mono.error(Problems.forbidden("You are not a member of conversation " + conversationId + "."));
       }
-      return messages.head(conversationId).defaultIfEmpty(0L).map(head -> ConversationView.of(found.get(), head));
+      return Mono.just(found.get());
     });
   }
 

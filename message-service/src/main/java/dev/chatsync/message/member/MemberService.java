@@ -5,7 +5,7 @@ import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
 import dev.chatsync.message.conversation.Conversation;
-import dev.chatsync.message.conversation.ConversationStore;
+import dev.chatsync.message.conversation.ConversationService;
 import dev.chatsync.message.conversation.ConversationType;
 import dev.chatsync.message.member.MembershipAnnouncer.Change;
 import dev.chatsync.message.timeline.MessageStore;
@@ -35,14 +35,14 @@ public class MemberService {
   /** Compare-and-set rounds before giving up on a member whose row keeps changing. */
   private static final int ATTEMPTS = 8;
 
-  private final ConversationStore conversations;
+  private final ConversationService conversations;
   private final MemberStore members;
   private final MessageStore messages;
   private final MembershipAnnouncer announcer;
   private final MessageProperties properties;
   private final Clock clock = Clock.systemUTC();
 
-  MemberService(ConversationStore conversations, MemberStore members, MessageStore messages, MembershipAnnouncer announcer,
+  MemberService(ConversationService conversations, MemberStore members, MessageStore messages, MembershipAnnouncer announcer,
       MessageProperties properties) {
     this.conversations = conversations;
     this.members = members;
@@ -81,7 +81,7 @@ public class MemberService {
     return members.find(conversationId, userId).flatMap(target -> {
       // A retry of one's own removal finds the caller removed already: it completes, not 403.
       if (self && target.isPresent() && !target.get().isCurrent()) {
-        return complete(caller, conversationId, target.get());
+        return complete(caller, conversationId, userId, false, ATTEMPTS);
       }
       return group(caller, conversationId).flatMap(conversation -> {
         if (!self && !caller.userId().equals(conversation.creatorId())) {
@@ -101,7 +101,7 @@ public class MemberService {
     }
     return members.find(conversationId, userId).flatMap(found -> {
       if (found.isPresent() && found.get().isCurrent()) {
-        return complete(caller, conversationId, found.get());
+        return complete(caller, conversationId, userId, false, ATTEMPTS);
       }
       return head(conversationId).flatMap(head -> {
         Mono<Boolean> written = found.isEmpty()
@@ -109,8 +109,7 @@ public class MemberService {
             : members.rejoin(conversationId, found.get(), head, clock.instant());
         int version = found.map(removed -> removed.version() + 1).orElse(1);
         return written.flatMap(applied -> applied
-            ? settleJoin(conversationId, userId, version, head).flatMap(joinedSeq ->
-                complete(caller, conversationId, new MemberRecord(userId, joinedSeq, null, version)))
+            ? settleJoin(conversationId, userId, version, head).then(complete(caller, conversationId, userId, true, ATTEMPTS))
             : addOne(caller, conversationId, userId, attemptsLeft - 1));
       });
     });
@@ -120,56 +119,63 @@ public class MemberService {
    * The head may have grown between reading it and writing the member: stage 1 may have expanded
    * those messages without the new member. Moving the join point past them means the member is
    * promised only what stage 1 expands with them in view (no gap in their inbox, P4); they may
-   * still get some of the messages sent during the add.
+   * still get some of the messages sent during the add. If the member changed meanwhile, the
+   * move does not apply, and the completion follows the newer change.
    */
-  private Mono<Long> settleJoin(String conversationId, String userId, int version, long joinedSeq) {
+  private Mono<Void> settleJoin(String conversationId, String userId, int version, long joinedSeq) {
     return head(conversationId).flatMap(now -> now <= joinedSeq
-        ? Mono.just(joinedSeq)
-        : members.moveJoined(conversationId, userId, version, now).map(moved -> moved ? now : joinedSeq));
+        ? Mono.<Void>empty()
+        : members.moveJoined(conversationId, userId, version, now).then());
   }
 
   private Mono<Void> removeOne(Caller caller, String conversationId, MemberRecord member, int attemptsLeft) {
     if (!member.isCurrent()) {
-      return complete(caller, conversationId, member);
+      return complete(caller, conversationId, member.userId(), false, ATTEMPTS);
     }
     if (attemptsLeft == 0) {
       return Mono.error(Problems.unavailable("The membership of " + member.userId() + " kept changing; try again."));
     }
     // Messages up to the head were sent while they were a member: stage 1 still delivers them (P1).
     return head(conversationId).flatMap(head -> members.leave(conversationId, member, head).flatMap(applied -> applied
-        ? complete(caller, conversationId, new MemberRecord(member.userId(), member.joinedSeq(), head, member.version() + 1))
+        ? complete(caller, conversationId, member.userId(), true, ATTEMPTS)
         : members.find(conversationId, member.userId()).flatMap(now -> now.isEmpty()
             ? Mono.<Void>empty()
             : removeOne(caller, conversationId, now.get(), attemptsLeft - 1))));
   }
 
-  /** The conversation list and the inbox entry follow the member row; a retry repeats both. */
-  private Mono<Void> complete(Caller caller, String conversationId, MemberRecord member) {
-    Mono<Void> listed = member.isCurrent()
-        ? members.list(member.userId(), conversationId, member.joinedSeq(), clock.instant())
-        : members.unlist(member.userId(), conversationId, member.leftSeq());
-    Change change = member.isCurrent() ? Change.ADDED : Change.REMOVED;
-    long atSeq = member.isCurrent() ? member.joinedSeq() : member.leftSeq();
-    return listed.then(announcer.announce(member.userId(), conversationId, change, atSeq, caller.userId(), member.version()));
+  /**
+   * The conversation list and the inbox entry follow the member row as it is now; a retry repeats
+   * both. If the row changed while they were written (a concurrent add or remove), they are written
+   * again from the newer row, so the last change's state is what stays in the list.
+   *
+   * @param changed whether this request changed the membership: only a change moves the
+   *     conversation up the user's list
+   */
+  private Mono<Void> complete(Caller caller, String conversationId, String userId, boolean changed, int attemptsLeft) {
+    return members.find(conversationId, userId).flatMap(found -> {
+      if (found.isEmpty()) {
+        return Mono.<Void>empty();
+      }
+      MemberRecord member = found.get();
+      Mono<Void> listed = member.isCurrent()
+          ? members.list(userId, conversationId, member.joinedSeq(), changed ? clock.instant() : null)
+          : members.unlist(userId, conversationId, member.leftSeq());
+      Change change = member.isCurrent() ? Change.ADDED : Change.REMOVED;
+      long atSeq = member.isCurrent() ? member.joinedSeq() : member.leftSeq();
+      return listed
+          .then(announcer.announce(userId, conversationId, change, atSeq, caller.userId(), member.version()))
+          .then(members.find(conversationId, userId))
+          .flatMap(now -> now.equals(found) || attemptsLeft == 1
+              ? Mono.<Void>empty()
+              : complete(caller, conversationId, userId, true, attemptsLeft - 1));
+    });
   }
 
   /** The group, if the caller is one of its members. */
   private Mono<Conversation> group(Caller caller, String conversationId) {
-    if (!Ids.isValid(conversationId)) {
-      return Mono.error(Problems.invalid("conversationId", "is not a conversation id"));
-    }
-    return conversations.find(conversationId).flatMap(found -> {
-      if (found.isEmpty()) {
-        return Mono.error(Problems.notFound("No conversation " + conversationId + "."));
-      }
-      if (!found.get().members().contains(caller.userId())) {
-        return Mono.error(Problems.forbidden("You are not a member of conversation " + conversationId + "."));
-      }
-      if (found.get().type() != ConversationType.GROUP) {
-        return Mono.error(Problems.conflict("A direct conversation always has its two members."));
-      }
-      return Mono.just(found.get());
-    });
+    return conversations.memberOf(caller, conversationId).flatMap(conversation -> conversation.type() == ConversationType.GROUP
+        ? Mono.just(conversation)
+        : Mono.error(Problems.conflict("A direct conversation always has its two members.")));
   }
 
   private Mono<Long> head(String conversationId) {

@@ -29,8 +29,11 @@ public interface MemberStore {
   /** Removes the member at {@code version} as of {@code leftSeq}. */
   Mono<Boolean> leave(String conversationId, MemberRecord member, long leftSeq);
 
-  /** The conversation is in the user's list again, as of {@code joinedSeq}. */
-  Mono<Void> list(String userId, String conversationId, long joinedSeq, Instant at);
+  /**
+   * The conversation is in the user's list again, as of {@code joinedSeq}; {@code activeAt}, if
+   * not null, moves it up the list.
+   */
+  Mono<Void> list(String userId, String conversationId, long joinedSeq, Instant activeAt);
 
   /** The conversation leaves the user's list; the row stays (see V002). */
   Mono<Void> unlist(String userId, String conversationId, long leftSeq);

@@ -116,6 +116,25 @@ class MembershipIT {
   }
 
   @Test
+  void concurrentAddsAndRemovesLeaveTheListAgreeingWithTheMembership() throws Exception {
+    String conversationId = api.createGroup(alice, List.of(bob));
+    for (int round = 0; round < 10; round++) {
+      var adding = java.util.concurrent.CompletableFuture.runAsync(() -> add(alice, conversationId, carol).expectStatus().isOk()
+          .expectBody().jsonPath("$.conversationId").isEqualTo(conversationId));
+      var removing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        int status = remove(alice, conversationId, carol).returnResult(Void.class).getStatus().value();
+        assertThat(status).isIn(204, 404);
+      });
+      java.util.concurrent.CompletableFuture.allOf(adding, removing).get();
+
+      Row member = memberRow(conversationId, carol);
+      Row listed = cql.execute("SELECT left_seq FROM conversations_by_user WHERE user_id = ? AND conversation_id = ?", carol,
+          conversationId).one();
+      assertThat(listed.isNull("left_seq")).as("round %d: listed iff a member", round).isEqualTo(member.isNull("left_seq"));
+    }
+  }
+
+  @Test
   void badRequestsAreRefusedWithProblems() {
     String groupId = api.createGroup(alice, List.of(bob));
     String directId = api.as(alice).post().uri("/api/v1/conversations").contentType(MediaType.APPLICATION_JSON)

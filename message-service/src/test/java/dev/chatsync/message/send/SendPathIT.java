@@ -1,24 +1,19 @@
 package dev.chatsync.message.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.ReadMoved;
 import dev.chatsync.contracts.Topics;
-import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.message.ApiCalls;
 import dev.chatsync.message.timeline.Message;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,8 +36,14 @@ class SendPathIT {
   @Autowired JsonMapper json;
   @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers;
 
+  private ApiCalls api;
   private final String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
   private final String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeEach
+  void client() {
+    api = new ApiCalls(web, identity, bootstrapServers);
+  }
 
   @Test
   void aSentMessageIsStoredInTheTimelineAndPublishedKeyedByConversation() {
@@ -156,7 +157,7 @@ class SendPathIT {
 
     // Keyed by conversation, for the fanout's receipts. The second read moved nothing: announced again
     // with an empty range (the read entry of a lost announcement is re-sent, no receipts).
-    List<ReadMoved> announced = awaitRecords(Topics.READS, conversationId, 2).stream()
+    List<ReadMoved> announced = api.awaitRecords(Topics.READS, conversationId, found -> found.size() >= 2).stream()
         .map(record -> json.readValue(record, ReadMoved.class)).toList();
     assertThat(announced).extracting(ReadMoved::readerId).containsOnly(bob);
     assertThat(announced.get(0)).extracting(ReadMoved::fromSeq, ReadMoved::upTo).containsExactly(0L, 2L);
@@ -268,13 +269,6 @@ class SendPathIT {
         .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/invalid-request"));
   }
 
-  private String createGroup(String creator, List<String> members) {
-    return as(creator).post().uri("/api/v1/conversations").contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("type", "group", "title", "Team", "members", members)).exchange()
-        .expectStatus().isCreated()
-        .expectBody(Map.class).returnResult().getResponseBody().get("conversationId").toString();
-  }
-
   private SentMessage send(String sender, String conversationId, String clientMsgId, String body) {
     return as(sender).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("clientMsgId", clientMsgId, "type", "text", "body", body)).exchange()
@@ -292,47 +286,18 @@ class SendPathIT {
         .bodyValue(body).exchange();
   }
 
-  private List<String> awaitRecords(String topic, String key, int count) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, "send-path-it-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<String> found = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-          if (key.equals(record.key())) {
-            found.add(record.value());
-          }
-        });
-        return found.size() >= count;
-      });
-    }
-    return found;
+
+  private String createGroup(String creator, List<String> members) {
+    return api.createGroup(creator, members);
   }
 
   private WebTestClient as(String userId) {
-    return web.mutate().defaultHeader(GatewayIdentity.HEADER, identity.sign(new Caller(userId, "test-device"))).build();
+    return api.as(userId);
   }
 
   private List<MessageAppended> awaitPublished(String conversationId, int count) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, "send-path-it-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<MessageAppended> found = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(Topics.MESSAGES));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-          if (conversationId.equals(record.key())) {
-            found.add(json.readValue(record.value(), MessageAppended.class));
-          }
-        });
-        return found.size() >= count;
-      });
-    }
-    return found;
+    return api.awaitRecords(Topics.MESSAGES, conversationId, found -> found.size() >= count).stream()
+        .map(record -> json.readValue(record, MessageAppended.class))
+        .toList();
   }
 }

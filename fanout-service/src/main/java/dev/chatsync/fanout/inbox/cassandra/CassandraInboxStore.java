@@ -2,6 +2,7 @@ package dev.chatsync.fanout.inbox.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chatsync.contracts.InboxAppend;
@@ -30,7 +31,8 @@ class CassandraInboxStore implements InboxStore {
     this.ttlSeconds = Math.toIntExact(properties.inboxTtl().toSeconds());
     selectState = session.prepare("SELECT head_seq, applied[?] AS applied_seq FROM inbox_state WHERE user_id = ?");
     insertEntry = session.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, "
-        + "message_id, actors, change, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+        + "message_id, actors, change, created_at) VALUES (:user_id, :inbox_seq, :kind, :conversation_id, :conversation_seq, "
+        + ":message_id, :actors, :change, :created_at) USING TTL :ttl");
     updateState = session.prepare("UPDATE inbox_state SET head_seq = ?, applied[?] = ? WHERE user_id = ?");
     updateConversation = session.prepare("UPDATE conversations_by_user SET last_seq = ?, last_active_at = ? "
         + "WHERE user_id = ? AND conversation_id = ?");
@@ -52,11 +54,32 @@ class CassandraInboxStore implements InboxStore {
     // The entry first, then the state. A crash in between leaves the entry at head + 1 with the
     // state unmoved; the redelivered record then finds it unapplied and rewrites the same entry at
     // the same seq (P2), since stage 2 replays a user's records in the same order.
-    session.execute(insertEntry.bind(entry.userId(), seq, entry.kind(), entry.conversationId(), entry.conversationSeq(),
-        entry.messageId(), entry.actors(), entry.change(), Instant.now(), ttlSeconds));
+    session.execute(insertEntry(entry, seq));
     conversationListUpdate(entry).ifPresent(session::execute);
     session.execute(updateState.bind(seq, progressKey, entry.progress(), entry.userId()));
     return OptionalLong.of(seq);
+  }
+
+  /** Absent values stay unset: a bound null would write a tombstone into every entry. */
+  private BoundStatement insertEntry(InboxAppend entry, long seq) {
+    BoundStatementBuilder insert = insertEntry.boundStatementBuilder()
+        .setString("user_id", entry.userId())
+        .setLong("inbox_seq", seq)
+        .setString("kind", entry.kind())
+        .setString("conversation_id", entry.conversationId())
+        .setLong("conversation_seq", entry.conversationSeq())
+        .setInstant("created_at", Instant.now())
+        .setInt("ttl", ttlSeconds);
+    if (entry.messageId() != null) {
+      insert.setString("message_id", entry.messageId());
+    }
+    if (entry.actors() != null) {
+      insert.setList("actors", entry.actors(), String.class);
+    }
+    if (entry.change() != null) {
+      insert.setString("change", entry.change());
+    }
+    return insert.build();
   }
 
   /**
@@ -66,12 +89,16 @@ class CassandraInboxStore implements InboxStore {
    */
   private Optional<BoundStatement> conversationListUpdate(InboxAppend entry) {
     Instant sentAt = Instant.ofEpochMilli(entry.sentAtMillis());
-    return switch (InboxKind.fromWire(entry.kind())) {
-      case READ -> Optional.of(updateReadConversation.bind(entry.conversationSeq(), entry.userId(), entry.conversationId()));
-      case MESSAGE -> Optional.of(entry.userId().equals(entry.senderId())
-          ? updateOwnConversation.bind(entry.conversationSeq(), sentAt, entry.conversationSeq(), entry.userId(), entry.conversationId())
-          : updateConversation.bind(entry.conversationSeq(), sentAt, entry.userId(), entry.conversationId()));
-      case RECEIPT, MEMBERSHIP -> Optional.empty();
-    };
+    // Only these two kinds move the list; any other, including one newer than this code (a rolling
+    // deploy), goes into the inbox without it, rather than stopping the partition.
+    if (InboxKind.READ.wireName().equals(entry.kind())) {
+      return Optional.of(updateReadConversation.bind(entry.conversationSeq(), entry.userId(), entry.conversationId()));
+    }
+    if (!InboxKind.MESSAGE.wireName().equals(entry.kind())) {
+      return Optional.empty();
+    }
+    return Optional.of(entry.userId().equals(entry.senderId())
+        ? updateOwnConversation.bind(entry.conversationSeq(), sentAt, entry.conversationSeq(), entry.userId(), entry.conversationId())
+        : updateConversation.bind(entry.conversationSeq(), sentAt, entry.userId(), entry.conversationId()));
   }
 }

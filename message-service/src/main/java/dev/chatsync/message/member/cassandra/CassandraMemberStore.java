@@ -23,6 +23,7 @@ class CassandraMemberStore implements MemberStore {
   private final PreparedStatement moveJoined;
   private final PreparedStatement leave;
   private final PreparedStatement list;
+  private final PreparedStatement listActive;
   private final PreparedStatement unlist;
 
   CassandraMemberStore(CqlSession session) {
@@ -38,7 +39,9 @@ class CassandraMemberStore implements MemberStore {
         + "IF membership_version = ?");
     leave = session.prepare("UPDATE conversation_members SET left_seq = ?, membership_version = ? "
         + "WHERE conversation_id = ? AND user_id = ? IF membership_version = ?");
-    list = session.prepare("UPDATE conversations_by_user SET joined_seq = ?, left_seq = null, last_active_at = ? "
+    list = session.prepare("UPDATE conversations_by_user SET joined_seq = ?, left_seq = null "
+        + "WHERE user_id = ? AND conversation_id = ?");
+    listActive = session.prepare("UPDATE conversations_by_user SET joined_seq = ?, left_seq = null, last_active_at = ? "
         + "WHERE user_id = ? AND conversation_id = ?");
     unlist = session.prepare("UPDATE conversations_by_user SET left_seq = ? WHERE user_id = ? AND conversation_id = ?");
   }
@@ -72,8 +75,10 @@ class CassandraMemberStore implements MemberStore {
   }
 
   @Override
-  public Mono<Void> list(String userId, String conversationId, long joinedSeq, Instant at) {
-    return execute(list.bind(joinedSeq, at, userId, conversationId)).then();
+  public Mono<Void> list(String userId, String conversationId, long joinedSeq, Instant activeAt) {
+    return execute(activeAt == null
+        ? list.bind(joinedSeq, userId, conversationId)
+        : listActive.bind(joinedSeq, activeAt, userId, conversationId)).then();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.chatsync.sync.stream.kafka;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.sync.stream.InboxWakeups;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
@@ -45,6 +46,11 @@ class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndica
   @Override
   public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
     assigned = true;
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    assigned = false;
   }
 
   @Override
