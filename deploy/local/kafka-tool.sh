@@ -6,8 +6,10 @@
 #       --reset-offsets --to-earliest --execute      (a replay, P8: stop fanout-service first)
 #   deploy/local/kafka-tool.sh topics --describe --topic chat.messages
 #   deploy/local/kafka-tool.sh console-consumer --topic chat.inbox-notify --from-beginning
+#   deploy/local/kafka-tool.sh producer-perf --topic bench.raw --num-records 500000 --record-size 200 \
+#       --throughput -1 --producer-props acks=all bootstrap.servers=127.0.0.1:9092   (the broker's limit)
 #
-# --bootstrap-server is filled in from CHAT_KAFKA_PORT (9092).
+# --bootstrap-server is filled in from CHAT_KAFKA_PORT (9092), except for producer-perf.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -15,9 +17,13 @@ case "${1:-}" in
   consumer-groups) main=org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
   topics) main=org.apache.kafka.tools.TopicCommand ;;
   console-consumer) main=org.apache.kafka.tools.consumer.ConsoleConsumer ;;
-  *) echo "usage: $0 consumer-groups|topics|console-consumer [tool options]" >&2; exit 2 ;;
+  producer-perf) main=org.apache.kafka.tools.ProducerPerformance ;;
+  *) echo "usage: $0 consumer-groups|topics|console-consumer|producer-perf [tool options]" >&2; exit 2 ;;
 esac
+tool="$1"
 shift
 cp="$(classpath_of "$LOCAL_DIR/classpath/kafka/pom.xml" kafka)"
+bootstrap=(--bootstrap-server "127.0.0.1:$CHAT_KAFKA_PORT")
+[[ "$tool" == producer-perf ]] && bootstrap=()
 exec java -Dlog4j2.configurationFile="$LOCAL_DIR/conf/kafka-tool-log4j2.properties" -cp "$cp" "$main" \
-  --bootstrap-server "127.0.0.1:$CHAT_KAFKA_PORT" "$@"
+  "${bootstrap[@]}" "$@"

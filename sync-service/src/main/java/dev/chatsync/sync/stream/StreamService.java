@@ -33,9 +33,14 @@ public class StreamService {
     this.properties = properties;
   }
 
-  private enum Reason { READ, HEARTBEAT }
+  private enum Reason { OPEN, READ, HEARTBEAT }
 
   private static final ServerSentEvent<Object> HEARTBEAT = ServerSentEvent.builder().comment("heartbeat").build();
+  /**
+   * Sent first, once the wakeups are registered: it commits the response, so the client (and any
+   * proxy) sees the stream open at once rather than at the first entry or heartbeat.
+   */
+  private static final ServerSentEvent<Object> OPENED = ServerSentEvent.builder().comment("open").build();
 
   public Flux<ServerSentEvent<Object>> stream(Caller caller, Long after) {
     long from = after == null ? 0 : after;
@@ -47,13 +52,15 @@ public class StreamService {
     Flux<Reason> reasons = Flux.merge(
             wakeups.of(caller.userId()).map(headSeq -> Reason.READ),
             Flux.interval(properties.heartbeat()).map(tick -> Reason.HEARTBEAT),
-            Mono.just(Reason.READ))
+            Mono.just(Reason.OPEN))
         .onBackpressureLatest();
     return reasons
-        .concatMap(reason -> reason == Reason.HEARTBEAT
-            // A heartbeat also reads: it is the bound on how long a lost notification delays.
-            ? readAfter(caller.userId(), lastSent).concatWith(Mono.just(HEARTBEAT))
-            : readAfter(caller.userId(), lastSent), 1)
+        .concatMap(reason -> switch (reason) {
+          case OPEN -> Mono.just(OPENED).concatWith(readAfter(caller.userId(), lastSent));
+          case READ -> readAfter(caller.userId(), lastSent);
+          // A heartbeat also reads: it is the bound on how long a lost notification delays.
+          case HEARTBEAT -> readAfter(caller.userId(), lastSent).concatWith(Mono.just(HEARTBEAT));
+        }, 1)
         .onErrorResume(ErrorResponseException.class, expired -> Mono.just(ServerSentEvent.builder()
             .event("cursor-expired").data((Object) expired.getBody()).build()));
   }

@@ -32,8 +32,15 @@ record StreamFixture(CqlSession cql, WebTestClient web, GatewayIdentity identity
     if (lastEventId != null) {
       request = request.header("Last-Event-ID", lastEventId);
     }
+    // Every stream starts with the "open" comment, which commits the response at once.
     return request.exchange().expectStatus().isOk()
         .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
-        .getResponseBody();
+        .getResponseBody()
+        .switchOnFirst((first, events) -> {
+          if (first.get() == null || !"open".equals(first.get().comment())) {
+            return Flux.error(new AssertionError("the stream did not start with the open comment: " + first.get()));
+          }
+          return events.skip(1);
+        });
   }
 }

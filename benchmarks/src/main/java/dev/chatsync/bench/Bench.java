@@ -1,0 +1,137 @@
+package dev.chatsync.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The load tool (deploy/local/bench.sh runs it against a fresh local system). In one run: the raw
+ * limits of the Kafka broker and the Cassandra node, /sync pages, a sweep of group sizes and
+ * offered loads until delivery breaks, and the streams one sync-service instance holds. Writes
+ * results.md and PNG charts to --out.
+ */
+public final class Bench {
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    Options options = Options.parse(args);
+    String runId = "b" + UUID.randomUUID().toString().substring(0, 6);
+    GatewayClient gateway = new GatewayClient(options.gateway);
+
+    System.out.println("== limits: Cassandra single-row inserts, Kafka ProducerPerformance");
+    CassandraBaseline.Result cassandra = CassandraBaseline.run(options.cassandra, Duration.ofSeconds(options.baselineSeconds),
+        runId);
+    System.out.printf("  Cassandra: %,.0f inserts/s (%d errors)%n", cassandra.insertsPerSecond(), cassandra.errors());
+    double kafka = options.phases.contains("kafka") ? KafkaBaseline.run(options.repo, options.kafkaPort, options.kafkaRecords)
+        : Double.NaN;
+    System.out.printf("  Kafka: %,.0f records/s%n", kafka);
+
+    SyncProbe.Result sync = null;
+    if (options.phases.contains("sync")) {
+      System.out.println("== /sync pages of 100 entries");
+      sync = SyncProbe.run(gateway, runId, 20, 110, options.syncRequests, 50);
+      System.out.printf("  p50 / p99 / p99.9: %s ms, %d errors%n", Report.percentiles(sync.pages()), sync.errors());
+    }
+
+    List<LoadStep.Result> steps = new ArrayList<>();
+    if (options.phases.contains("sweep")) {
+      System.out.println("== delivery sweep: group sizes " + Arrays.toString(options.groupSizes) + ", offered deliveries/s "
+          + Arrays.toString(options.rates));
+      sweep(gateway, runId, options, steps);
+    }
+
+    StreamCapacity.Result streams = null;
+    if (options.phases.contains("streams")) {
+      System.out.println("== idle streams through the gateway on one sync-service instance");
+      streams = StreamCapacity.run(gateway, options.syncActuator, runId, options.streams);
+    }
+
+    Report.Run run = new Report.Run(Machine.describe(), options.command, cassandra, kafka, sync, steps, streams);
+    Report.write(run, options.out);
+    System.out.println();
+    System.out.println(Report.markdown(run));
+    System.out.println("Results: " + options.out.toAbsolutePath());
+    System.exit(0);
+  }
+
+  /** Each group size at rising offered loads, until a step is past the limit. */
+  private static void sweep(GatewayClient gateway, String runId, Options options, List<LoadStep.Result> steps) throws Exception {
+    LoadStep load = new LoadStep(gateway, runId);
+    for (int groupSize : options.groupSizes) {
+      int groups = Math.max(1, options.onlineUsers / groupSize);
+      for (double rate : options.rates) {
+        LoadStep.Result step = load.run(groupSize, groups, rate, Duration.ofSeconds(options.stepSeconds));
+        steps.add(step);
+        System.out.printf("  group %d x %d, %,.0f offered: delivered %,.0f/s, send p99 %s, delivery %s ms, CPU %.1f ms/1k%s%n",
+            groupSize, groups, rate, step.deliveredPerSecond(), Report.percentiles(step.send()),
+            Report.percentiles(step.delivery()), step.cpuMillisPerThousand(), step.broken() ? " -- past the limit" : "");
+        if (step.broken()) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** {@code --name value} options; see deploy/local/bench.sh for the defaults it passes. */
+  static final class Options {
+    String gateway = "http://127.0.0.1:8080";
+    String syncActuator = "http://127.0.0.1:8083";
+    String cassandra = "127.0.0.1:9042";
+    int kafkaPort = 9092;
+    Path repo = Path.of(".");
+    Path out = Path.of("benchmarks/results/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    int[] groupSizes = {2, 10, 100, 1000};
+    double[] rates = {250, 500, 1000, 2000, 4000, 8000};
+    int onlineUsers = 200;
+    int stepSeconds = 15;
+    int baselineSeconds = 10;
+    int kafkaRecords = 500_000;
+    int syncRequests = 1_000;
+    int streams = 10_000;
+    String command = "deploy/local/bench.sh";
+    /** The raw Cassandra rate is always measured: every ratio needs it. */
+    java.util.Set<String> phases = java.util.Set.of("kafka", "sync", "sweep", "streams");
+
+    static Options parse(String[] args) {
+      Map<String, String> given = new HashMap<>();
+      for (int i = 0; i < args.length; i++) {
+        if (!args[i].startsWith("--") || i + 1 == args.length) {
+          throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+        }
+        given.put(args[i].substring(2), args[++i]);
+      }
+      Options options = new Options();
+      given.forEach((name, value) -> {
+        switch (name) {
+          case "gateway" -> options.gateway = value;
+          case "sync-actuator" -> options.syncActuator = value;
+          case "cassandra" -> options.cassandra = value;
+          case "kafka-port" -> options.kafkaPort = Integer.parseInt(value);
+          case "repo" -> options.repo = Path.of(value);
+          case "out" -> options.out = Path.of(value);
+          case "group-sizes" -> options.groupSizes = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
+          case "rates" -> options.rates = Arrays.stream(value.split(",")).mapToDouble(Double::parseDouble).toArray();
+          case "online-users" -> options.onlineUsers = Integer.parseInt(value);
+          case "step-seconds" -> options.stepSeconds = Integer.parseInt(value);
+          case "baseline-seconds" -> options.baselineSeconds = Integer.parseInt(value);
+          case "kafka-records" -> options.kafkaRecords = Integer.parseInt(value);
+          case "sync-requests" -> options.syncRequests = Integer.parseInt(value);
+          case "streams" -> options.streams = Integer.parseInt(value);
+          case "command" -> options.command = value;
+          case "phases" -> options.phases = java.util.Set.of(value.split(","));
+          default -> throw new IllegalArgumentException("unknown option --" + name);
+        }
+      });
+      return options;
+    }
+  }
+}

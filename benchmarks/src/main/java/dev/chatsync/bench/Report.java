@@ -1,0 +1,108 @@
+package dev.chatsync.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** The run's figures as a Markdown table and PNG charts. */
+final class Report {
+
+  record Run(String machine, String command, CassandraBaseline.Result cassandra, double kafkaRecordsPerSecond,
+      SyncProbe.Result sync, List<LoadStep.Result> steps, StreamCapacity.Result streams) {}
+
+  private Report() {}
+
+  static String markdown(Run run) {
+    StringBuilder md = new StringBuilder();
+    md.append("Machine: ").append(run.machine()).append("\n\nCommand: `").append(run.command()).append("`\n\n");
+    md.append("### Limits, measured in the same run\n\n");
+    md.append("| limit | figure |\n| --- | --- |\n");
+    md.append(String.format("| Cassandra single-row inserts/s (inbox table, TTL, LOCAL_QUORUM, %d in flight) | %,.0f |%n",
+        CassandraBaseline.IN_FLIGHT, run.cassandra().insertsPerSecond()));
+    md.append(String.format("| Kafka ProducerPerformance records/s (200 B, acks=all) | %,.0f |%n%n", run.kafkaRecordsPerSecond()));
+
+    md.append("### Delivery: fixed send rate, every member online with one SSE stream\n\n");
+    md.append("Latencies in ms from each message's intended send time. Delivery = send to the SSE event on a member's "
+        + "stream. CPU = the whole machine's busy CPU (all processes, the load tool included) per 1,000 delivered entries.\n\n");
+    md.append("| group | streams | offered deliveries/s | sends/s | delivered/s | of raw inserts | send p50 / p99 / p99.9 | "
+        + "delivery p50 / p99 / p99.9 | CPU ms / 1k | errors | repeats | |\n");
+    md.append("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |\n");
+    for (LoadStep.Result step : run.steps()) {
+      md.append(String.format("| %d | %,d | %,.0f | %,.1f | %,.0f | %.0f %% | %s | %s | %.1f | %d | %d | %s |%n", step.groupSize(),
+          step.streams(), step.offeredDeliveriesPerSecond(), step.sendsPerSecond(), step.deliveredPerSecond(),
+          100 * step.deliveredPerSecond() / run.cassandra().insertsPerSecond(), percentiles(step.send()),
+          percentiles(step.delivery()), step.cpuMillisPerThousand(), step.sendErrors(), step.duplicates(),
+          step.broken() ? "**past the limit**" : "ok"));
+    }
+    md.append("\n### Sync and streams\n\n| figure | value |\n| --- | --- |\n");
+    if (run.sync() != null) {
+      md.append(String.format("| `/sync` 100-entry page p50 / p99 / p99.9 (ms), %d requests at 50/s | %s |%n",
+          run.sync().requests(), percentiles(run.sync().pages())));
+      md.append(String.format("| `/sync` errors | %d |%n", run.sync().errors()));
+    }
+    StreamCapacity.Result streams = run.streams();
+    if (streams != null) {
+      md.append(String.format("| idle SSE streams held by one sync-service instance (asked %,d) | %,d open, %,d failed |%n",
+          streams.asked(), streams.open(), streams.failed()));
+      md.append(String.format("| its heap without / with them | %.0f MB / %.0f MB |%n", streams.heapBeforeMb(),
+          streams.heapWithStreamsMb()));
+    }
+    return md.toString();
+  }
+
+  static String percentiles(Histogram histogram) {
+    if (histogram.getTotalCount() == 0) {
+      return "-";
+    }
+    return String.format("%s / %s / %s", millis(histogram, 50), millis(histogram, 99), millis(histogram, 99.9));
+  }
+
+  private static String millis(Histogram histogram, double percentile) {
+    double value = histogram.getValueAtPercentile(percentile) / 1e6;
+    return value < 10 ? String.format("%.1f", value) : String.format("%,.0f", value);
+  }
+
+  /** Delivery p99 against offered load, a line per group size; CPU per delivered entry against group size. */
+  static void charts(Run run, Path folder) throws IOException {
+    Map<Integer, XYSeries> latency = new TreeMap<>();
+    Map<Double, XYSeries> cost = new TreeMap<>();
+    for (LoadStep.Result step : run.steps()) {
+      latency.computeIfAbsent(step.groupSize(), size -> new XYSeries("group of " + size))
+          .add(step.offeredDeliveriesPerSecond(), step.delivery().getValueAtPercentile(99) / 1e6);
+      cost.computeIfAbsent(step.offeredDeliveriesPerSecond(), rate -> new XYSeries(String.format("%,.0f deliveries/s", rate)))
+          .add(step.groupSize(), step.cpuMillisPerThousand());
+    }
+    XYSeriesCollection latencySeries = new XYSeriesCollection();
+    latency.values().forEach(latencySeries::addSeries);
+    JFreeChart latencyChart = ChartFactory.createXYLineChart("Send-to-SSE delivery p99", "offered deliveries/s",
+        "p99 (ms)", latencySeries, PlotOrientation.VERTICAL, true, false, false);
+    latencyChart.getXYPlot().setDomainAxis(new LogAxis("offered deliveries/s"));
+    ChartUtils.saveChartAsPNG(folder.resolve("delivery-p99.png").toFile(), latencyChart, 900, 500);
+
+    XYSeriesCollection costSeries = new XYSeriesCollection();
+    cost.values().stream().filter(series -> series.getItemCount() > 1).forEach(costSeries::addSeries);
+    JFreeChart costChart = ChartFactory.createXYLineChart("Machine CPU per 1,000 delivered entries", "group size",
+        "CPU ms", costSeries, PlotOrientation.VERTICAL, true, false, false);
+    costChart.getXYPlot().setDomainAxis(new LogAxis("group size"));
+    ChartUtils.saveChartAsPNG(folder.resolve("cost-per-delivery.png").toFile(), costChart, 900, 500);
+  }
+
+  static void write(Run run, Path folder) throws IOException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("results.md"), markdown(run));
+    if (!run.steps().isEmpty()) {
+      charts(run, folder);
+    }
+  }
+}

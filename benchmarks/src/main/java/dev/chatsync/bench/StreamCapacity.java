@@ -1,0 +1,74 @@
+package dev.chatsync.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * How many idle streams one sync-service instance holds through the gateway, and its heap with
+ * them: opens {@code count} streams of distinct users, counts the ones that answered 200, and
+ * reads the instance's heap from its actuator before and after.
+ */
+final class StreamCapacity {
+
+  record Result(int asked, long open, long failed, double heapBeforeMb, double heapWithStreamsMb) {}
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private StreamCapacity() {}
+
+  static Result run(GatewayClient gateway, String syncActuator, String runId, int count) throws Exception {
+    double before = heapMb(syncActuator);
+    List<String> users = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      users.add(runId + "-idle-" + i);
+    }
+    users.parallelStream().forEach(gateway::token);
+    List<EventStream> streams = new ArrayList<>();
+    List<CompletableFuture<?>> opened = new ArrayList<>();
+    AtomicLong open = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    for (String user : users) {
+      EventStream stream = new EventStream((body, at) -> {});
+      streams.add(stream);
+      opened.add(gateway.stream(user, "idle", stream).whenComplete((status, error) -> {
+        if (error == null && status == 200) {
+          open.incrementAndGet();
+        } else {
+          failed.incrementAndGet();
+        }
+      }));
+      if (opened.size() % 500 == 0) {
+        System.out.printf("  [streams] %,d asked, %,d open, %,d failed%n", opened.size(), open.get(), failed.get());
+      }
+    }
+    try {
+      CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)).exceptionally(error -> null).get(300, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException stillOpening) {
+      // What has not answered in five minutes is not held.
+    }
+    double with = heapMb(syncActuator);
+    System.out.printf("  [streams] %,d asked, %,d open, %,d failed, sync-service heap %.0f MB -> %.0f MB%n", count, open.get(),
+        failed.get(), before, with);
+    streams.forEach(EventStream::close);
+    return new Result(count, open.get(), failed.get(), before, with);
+  }
+
+  private static double heapMb(String syncActuator) {
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(syncActuator + "/actuator/metrics/jvm.memory.used?tag=area:heap")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return JSON.readTree(response.body()).get("measurements").get(0).get("value").asDouble() / (1 << 20);
+    } catch (Exception unavailable) {
+      return Double.NaN;
+    }
+  }
+}

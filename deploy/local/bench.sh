@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The benchmark command: builds everything, starts a fresh Kafka broker, Cassandra node and the
+# four services on bench ports (beside a running local system or test run, never on them), runs
+# the load tool (benchmarks/) and stops everything again, pass or fail.
+#
+#   deploy/local/bench.sh                       the full run (about 15 minutes here)
+#   deploy/local/bench.sh --group-sizes 2,100 --rates 250,1000 --step-seconds 8 --streams 1000
+#                                               a quick one; any option of the tool (see Bench.java)
+#
+# Writes benchmarks/results/<time>/ (results.md, PNG charts) and, for a full run, refreshes
+# docs/benchmarks.md with its figures.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+export CHAT_DATA_DIR="${CHAT_BENCH_DATA_DIR:-$PWD/.local-data/bench}"
+export CHAT_KAFKA_PORT="${CHAT_BENCH_KAFKA_PORT:-29092}"
+export CHAT_KAFKA_CONTROLLER_PORT="${CHAT_BENCH_KAFKA_CONTROLLER_PORT:-29093}"
+export CHAT_CASSANDRA_PORT="${CHAT_BENCH_CASSANDRA_PORT:-29042}"
+export CHAT_CASSANDRA_STORAGE_PORT="${CHAT_BENCH_CASSANDRA_STORAGE_PORT:-27000}"
+export CHAT_CASSANDRA_JMX_PORT="${CHAT_BENCH_CASSANDRA_JMX_PORT:-27199}"
+export CHAT_GATEWAY_PORT="${CHAT_BENCH_GATEWAY_PORT:-28080}"
+export CHAT_MESSAGE_PORT="${CHAT_BENCH_MESSAGE_PORT:-28081}"
+export CHAT_FANOUT_PORT="${CHAT_BENCH_FANOUT_PORT:-28082}"
+export CHAT_SYNC_PORT="${CHAT_BENCH_SYNC_PORT:-28083}"
+
+say() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+say "building (./mvnw package, tests skipped)"
+./mvnw -B -q -DskipTests package
+
+# A fresh cluster every run: figures must not depend on what an earlier run left behind.
+deploy/local/services.sh stop >/dev/null 2>&1 || true
+deploy/local/infra.sh stop
+rm -rf "$CHAT_DATA_DIR"
+cleanup() {
+  deploy/local/services.sh stop || true
+  deploy/local/infra.sh stop
+}
+trap cleanup EXIT
+deploy/local/infra.sh start
+deploy/local/services.sh start
+
+out="benchmarks/results/$(date +%Y%m%d-%H%M%S)"
+java -Xmx2g -jar benchmarks/target/benchmarks.jar \
+  --gateway "http://127.0.0.1:$CHAT_GATEWAY_PORT" \
+  --sync-actuator "http://127.0.0.1:$CHAT_SYNC_PORT" \
+  --cassandra "127.0.0.1:$CHAT_CASSANDRA_PORT" \
+  --kafka-port "$CHAT_KAFKA_PORT" \
+  --out "$out" \
+  --command "deploy/local/bench.sh${*:+ $*}" \
+  "$@"
+
+if (($# == 0)); then
+  mkdir -p docs/benchmarks
+  cp "$out"/*.png docs/benchmarks/
+  {
+    cat docs/benchmarks.intro.md
+    echo
+    cat "$out/results.md"
+    echo
+    echo '![delivery p99 against offered load](benchmarks/delivery-p99.png)'
+    echo
+    echo '![CPU per delivered entry against group size](benchmarks/cost-per-delivery.png)'
+  } >docs/benchmarks.md
+  say "docs/benchmarks.md refreshed from $out"
+fi
