@@ -90,6 +90,29 @@ class FanoutIT {
   }
 
   @Test
+  void manyEntriesOfOneUserInOnePollAreWrittenInOrderInSeveralBatches() {
+    cql.execute("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq) VALUES (?, ?, 0)", bob, conversationId);
+    int count = 3 * 50 + 7;
+    List<java.util.concurrent.CompletableFuture<?>> sends = new java.util.ArrayList<>();
+    for (long seq = 1; seq <= count; seq++) {
+      sends.add(kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
+          InboxAppend.message(bob, conversationId, seq, "msg-" + seq, seq % 2 == 0 ? bob : alice, 1_000L * seq))));
+    }
+    java.util.concurrent.CompletableFuture.allOf(sends.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> head(bob) == count);
+    List<Row> inbox = inbox(bob);
+    assertThat(inbox).extracting(row -> row.getLong("inbox_seq")).containsExactlyElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, count).boxed().toList());
+    assertThat(inbox).extracting(row -> row.getLong("conversation_seq")).containsExactlyElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, count).boxed().toList());
+    Row listed = cql.execute("SELECT last_seq, own_last_seq FROM conversations_by_user WHERE user_id = ? AND conversation_id = ?",
+        bob, conversationId).one();
+    assertThat(listed.getLong("last_seq")).isEqualTo(count);
+    assertThat(listed.getLong("own_last_seq")).isEqualTo(count - 1);
+  }
+
+  @Test
   void readEntriesReachTheReadersInboxOnceEachAndMoveTheirReadPosition() {
     cql.execute("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq, last_seq, read_seq) VALUES (?, ?, 0, 5, 0)",
         bob, conversationId);

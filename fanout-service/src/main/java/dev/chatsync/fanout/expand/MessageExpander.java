@@ -4,7 +4,9 @@ import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.Topics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -44,16 +46,28 @@ class MessageExpander {
     this.json = json;
   }
 
-  @KafkaListener(id = "fanout-expand", topics = Topics.MESSAGES)
-  void expand(String record) {
-    MessageAppended event = json.readValue(record, MessageAppended.class);
-    String conversationId = event.conversationId();
+  /**
+   * The events of a poll together: an event only says "the timeline holds every seq up to here",
+   * so per conversation the newest one says all the others say, and the conversation is expanded
+   * once, up to it.
+   */
+  @KafkaListener(id = "fanout-expand", topics = Topics.MESSAGES, batch = "true")
+  void expand(List<String> records) {
+    Map<String, Long> newest = new LinkedHashMap<>();
+    for (String record : records) {
+      MessageAppended event = json.readValue(record, MessageAppended.class);
+      newest.merge(event.conversationId(), event.seq(), Math::max);
+    }
+    newest.forEach(this::expand);
+  }
+
+  private void expand(String conversationId, long announcedSeq) {
     long fanned = progress.fanned(conversationId);
-    while (fanned < event.seq()) {
-      List<TimelineMessage> page = timeline.after(conversationId, fanned, event.seq(), PAGE);
+    while (fanned < announcedSeq) {
+      List<TimelineMessage> page = timeline.after(conversationId, fanned, announcedSeq, PAGE);
       if (page.isEmpty()) {
         throw new IllegalStateException("conversation " + conversationId + " has no seq " + (fanned + 1)
-            + " although an event announced " + event.seq() + "; retrying");
+            + " although an event announced " + announcedSeq + "; retrying");
       }
       // The members are read after the page, for each page: every message of the page was appended
       // before this read, so a member added or removed before a message was appended is seen here

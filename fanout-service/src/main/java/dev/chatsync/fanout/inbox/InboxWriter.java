@@ -3,7 +3,11 @@ package dev.chatsync.fanout.inbox;
 import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.Topics;
-import java.util.OptionalLong;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -11,8 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stage 2: the single writer of each user's inbox (the records of one user share a partition, and
- * a partition has one consumer). Writes the entry, then tells live streams the inbox moved; the
- * offset is committed after both. A redelivered record finds its entry applied and is skipped.
+ * a partition has one consumer). Takes the records of a poll together: each user's entries are
+ * written with one state read, one batch and one state write, the users of a poll at the same
+ * time, and each user whose inbox moved gets one notification. The offsets are committed after
+ * all of it; a redelivered poll finds its entries applied and skips them (P2).
  */
 @Component
 class InboxWriter {
@@ -27,13 +33,18 @@ class InboxWriter {
     this.json = json;
   }
 
-  @KafkaListener(id = "fanout-inbox", topics = Topics.INBOX_APPENDS)
-  void write(String record) {
-    InboxAppend entry = json.readValue(record, InboxAppend.class);
-    OptionalLong inboxSeq = inboxes.append(entry);
-    if (inboxSeq.isPresent()) {
-      kafka.send(Topics.INBOX_NOTIFY, entry.userId(), json.writeValueAsString(new InboxNotify(entry.userId(), inboxSeq.getAsLong())))
-          .join();
+  @KafkaListener(id = "fanout-inbox", topics = Topics.INBOX_APPENDS, batch = "true")
+  void write(List<String> records) {
+    Map<String, List<InboxAppend>> byUser = new LinkedHashMap<>();
+    for (String record : records) {
+      InboxAppend entry = json.readValue(record, InboxAppend.class);
+      byUser.computeIfAbsent(entry.userId(), user -> new ArrayList<>()).add(entry);
     }
+    List<CompletableFuture<?>> users = new ArrayList<>(byUser.size());
+    byUser.forEach((userId, entries) -> users.add(inboxes.append(userId, entries).toCompletableFuture()
+        .thenCompose(head -> head.isPresent()
+            ? kafka.send(Topics.INBOX_NOTIFY, userId, json.writeValueAsString(new InboxNotify(userId, head.getAsLong())))
+            : CompletableFuture.completedFuture(null))));
+    CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).join();
   }
 }

@@ -1,7 +1,8 @@
 package dev.chatsync.sync.inbox;
 
+import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /** Reads users' inboxes and the messages they refer to. */
@@ -16,6 +17,9 @@ public interface InboxReader {
   /** Up to {@code limit} entries of the user's inbox with seq greater than {@code after}, ascending. */
   Mono<List<InboxEntry>> entriesAfter(String userId, long after, int limit);
 
-  /** The message at {@code seq} of the conversation's storage timeline, if it is there. */
-  Mono<Optional<Message>> message(String conversationId, long seq);
+  /**
+   * The messages at {@code seqs} of the conversation's storage timeline, by seq; a seq that is not
+   * there is missing from the map.
+   */
+  Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs);
 }

@@ -5,6 +5,8 @@ import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.sync.ack.DeviceCursors;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,18 +60,24 @@ public class SyncService {
   private Mono<SyncPage> resolve(List<InboxEntry> found, long from, int pageSize) {
     List<InboxEntry> page = found.subList(0, Math.min(pageSize, found.size()));
     long nextAfter = page.isEmpty() ? from : page.get(page.size() - 1).seq();
-    // Looks the messages up concurrently, and keeps the page in inbox order (P3, P4).
-    return Flux.fromIterable(page)
-        .flatMapSequential(this::withMessage, 16)
-        .collectList()
-        .map(entries -> new SyncPage(entries, nextAfter, found.size() > pageSize));
+    Map<String, List<Long>> wanted = page.stream()
+        .filter(entry -> InboxKind.MESSAGE.wireName().equals(entry.kind()))
+        .collect(Collectors.groupingBy(InboxEntry::conversationId, Collectors.mapping(InboxEntry::conversationSeq,
+            Collectors.toList())));
+    // The messages of each conversation in one read, the conversations concurrently; the page
+    // keeps inbox order (P3, P4).
+    return Flux.fromIterable(wanted.entrySet())
+        .flatMap(conversation -> inbox.messages(conversation.getKey(), conversation.getValue())
+            .map(messages -> Map.entry(conversation.getKey(), messages)), 16)
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+        .map(messages -> new SyncPage(page.stream().map(entry -> toSyncEntry(entry, messages)).toList(), nextAfter,
+            found.size() > pageSize));
   }
 
-  private Mono<SyncEntry> withMessage(InboxEntry entry) {
+  private static SyncEntry toSyncEntry(InboxEntry entry, Map<String, Map<Long, Message>> messages) {
     if (!InboxKind.MESSAGE.wireName().equals(entry.kind())) {
-      return Mono.just(SyncEntry.of(entry));
+      return SyncEntry.of(entry);
     }
-    return inbox.message(entry.conversationId(), entry.conversationSeq())
-        .map(message -> SyncEntry.message(entry, message.orElse(null)));
+    return SyncEntry.message(entry, messages.getOrDefault(entry.conversationId(), Map.of()).get(entry.conversationSeq()));
   }
 }

@@ -7,9 +7,9 @@ import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.sync.ack.DeviceCursors;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.ErrorResponseException;
@@ -44,10 +44,11 @@ class SyncServiceTest {
     }
 
     @Override
-    public Mono<Optional<Message>> message(String conversationId, long seq) {
-      // Later messages answer faster, so a service that kept arrival order would reorder the page.
-      return Mono.just(Optional.of(new Message(conversationId, seq, "m" + seq, "c" + seq, "alice", "text", "body " + seq,
-          Instant.EPOCH))).delayElement(java.time.Duration.ofMillis(50 - seq * 10));
+    public Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs) {
+      // Later conversations answer faster, so a service that kept arrival order would reorder the page.
+      return Mono.just(seqs.stream().collect(java.util.stream.Collectors.toMap(seq -> seq, seq -> new Message(conversationId, seq,
+          "m" + seq, "c" + seq, "alice", "text", "body " + seq, Instant.EPOCH))))
+          .delayElement(java.time.Duration.ofMillis(conversationId.startsWith("slow") ? 40 : 1));
     }
   };
   private final SyncService sync = new SyncService(reader, deviceCursors);
@@ -71,6 +72,22 @@ class SyncServiceTest {
     SyncPage empty = sync.sync(bob, 5L, 3).block();
     assertThat(empty.entries()).isEmpty();
     assertThat(empty.nextAfter()).isEqualTo(5);
+  }
+
+  @Test
+  void aPageOfSeveralConversationsKeepsInboxOrderWhicheverReadAnswersFirst() {
+    entries.add(new InboxEntry(1, "message", "slow", 7, "m7"));
+    entries.add(new InboxEntry(2, "message", "fast", 1, "m1"));
+    entries.add(new InboxEntry(3, "read", "slow", 7, null));
+    entries.add(new InboxEntry(4, "message", "slow", 8, "m8"));
+    entries.add(new InboxEntry(5, "message", "fast", 2, "m2"));
+
+    SyncPage page = sync.sync(bob, 0L, 10).block();
+
+    assertThat(page.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(page.entries()).extracting(SyncEntry::conversationId).containsExactly("slow", "fast", "slow", "slow", "fast");
+    assertThat(page.entries()).extracting(entry -> entry.message() == null ? null : entry.message().seq())
+        .containsExactly(7L, 1L, null, 8L, 2L);
   }
 
   @Test

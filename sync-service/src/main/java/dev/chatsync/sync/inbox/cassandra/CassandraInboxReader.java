@@ -1,19 +1,21 @@
 package dev.chatsync.sync.inbox.cassandra;
 
-import static dev.chatsync.contracts.StorageTimeline.bucketOf;
-
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.sync.inbox.InboxEntry;
 import dev.chatsync.sync.inbox.InboxReader;
 import dev.chatsync.sync.inbox.Message;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Repository
@@ -22,7 +24,7 @@ class CassandraInboxReader implements InboxReader {
   private final CqlSession session;
   private final PreparedStatement selectHead;
   private final PreparedStatement selectEntries;
-  private final PreparedStatement selectMessage;
+  private final PreparedStatement selectMessages;
 
   CassandraInboxReader(CqlSession session) {
     this.session = session;
@@ -30,8 +32,10 @@ class CassandraInboxReader implements InboxReader {
     selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id, actors, change "
         + "FROM inbox_by_user "
         + "WHERE user_id = ? AND inbox_seq > ? LIMIT ?");
-    selectMessage = session.prepare("SELECT message_id, client_msg_id, sender_id, type, body, sent_at FROM messages_by_conversation "
-        + "WHERE conversation_id = ? AND bucket = ? AND seq = ?");
+    // One query per timeline partition for all the seqs a page needs there (a page is mostly
+    // consecutive seqs of a few conversations), not one per entry.
+    selectMessages = session.prepare("SELECT seq, message_id, client_msg_id, sender_id, type, body, sent_at "
+        + "FROM messages_by_conversation WHERE conversation_id = ? AND bucket = ? AND seq IN ?");
   }
 
   @Override
@@ -57,10 +61,15 @@ class CassandraInboxReader implements InboxReader {
   }
 
   @Override
-  public Mono<Optional<Message>> message(String conversationId, long seq) {
-    return execute(selectMessage.bind(conversationId, bucketOf(seq), seq)).map(result -> Optional.ofNullable(result.one())
-        .map(row -> new Message(conversationId, seq, row.getString("message_id"), row.getString("client_msg_id"),
-            row.getString("sender_id"), row.getString("type"), row.getString("body"), row.getInstant("sent_at"))));
+  public Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs) {
+    Map<Long, List<Long>> byBucket = seqs.stream().distinct().collect(Collectors.groupingBy(StorageTimeline::bucketOf));
+    return Flux.fromIterable(byBucket.entrySet())
+        .flatMap(bucket -> execute(selectMessages.bind(conversationId, bucket.getKey(), bucket.getValue())))
+        // IN over at most a page of seqs (500): within the driver's first page.
+        .concatMapIterable(AsyncResultSet::currentPage)
+        .collectMap(row -> row.getLong("seq"), row -> new Message(conversationId, row.getLong("seq"), row.getString("message_id"),
+            row.getString("client_msg_id"), row.getString("sender_id"), row.getString("type"), row.getString("body"),
+            row.getInstant("sent_at")));
   }
 
   private Mono<AsyncResultSet> execute(Statement<?> statement) {
