@@ -25,6 +25,9 @@ export CHAT_SYNC_PORT="${CHAT_BENCH_SYNC_PORT:-28083}"
 
 say() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
+# 10,000 streams through one gateway are 20,000 sockets in that process alone.
+ulimit -n 65536 2>/dev/null || say "could not raise the open file limit ($(ulimit -n)): the stream figure may stop there"
+
 say "building (./mvnw package, tests skipped)"
 ./mvnw -B -q -DskipTests package
 
@@ -46,6 +49,7 @@ java -Xmx2g -jar benchmarks/target/benchmarks.jar \
   --sync-actuator "http://127.0.0.1:$CHAT_SYNC_PORT" \
   --cassandra "127.0.0.1:$CHAT_CASSANDRA_PORT" \
   --kafka-port "$CHAT_KAFKA_PORT" \
+  --sync-pid-file "$CHAT_DATA_DIR/run/sync-service.pid" \
   --out "$out" \
   --command "deploy/local/bench.sh${*:+ $*}" \
   "$@"

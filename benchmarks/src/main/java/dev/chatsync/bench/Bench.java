@@ -52,7 +52,7 @@ public final class Bench {
     StreamCapacity.Result streams = null;
     if (options.phases.contains("streams")) {
       System.out.println("== idle streams through the gateway on one sync-service instance");
-      streams = StreamCapacity.run(gateway, options.syncActuator, runId, options.streams);
+      streams = StreamCapacity.run(gateway, options.syncActuator, options.syncPid(), runId, options.streams);
     }
 
     Report.Run run = new Report.Run(Machine.describe(), options.command, cassandra, kafka, sync, steps, streams);
@@ -98,8 +98,17 @@ public final class Bench {
     int syncRequests = 1_000;
     int streams = 10_000;
     String command = "deploy/local/bench.sh";
+    Path syncPidFile;
     /** The raw Cassandra rate is always measured: every ratio needs it. */
     java.util.Set<String> phases = java.util.Set.of("kafka", "sync", "sweep", "streams");
+
+    Long syncPid() {
+      try {
+        return syncPidFile == null ? null : Long.parseLong(java.nio.file.Files.readString(syncPidFile).strip());
+      } catch (java.io.IOException | NumberFormatException unreadable) {
+        return null;
+      }
+    }
 
     static Options parse(String[] args) {
       Map<String, String> given = new HashMap<>();
@@ -128,6 +137,7 @@ public final class Bench {
           case "streams" -> options.streams = Integer.parseInt(value);
           case "command" -> options.command = value;
           case "phases" -> options.phases = java.util.Set.of(value.split(","));
+          case "sync-pid-file" -> options.syncPidFile = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option --" + name);
         }
       });

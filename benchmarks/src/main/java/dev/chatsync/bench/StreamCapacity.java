@@ -24,8 +24,12 @@ final class StreamCapacity {
 
   private StreamCapacity() {}
 
-  static Result run(GatewayClient gateway, String syncActuator, String runId, int count) throws Exception {
-    double before = heapMb(syncActuator);
+  /**
+   * @param syncPid the instance's process id if it runs on this machine: a full GC before each
+   *     heap reading makes the figure the heap in use, not whatever garbage happened to be there
+   */
+  static Result run(GatewayClient gateway, String syncActuator, Long syncPid, String runId, int count) throws Exception {
+    double before = heapMb(syncActuator, syncPid);
     List<String> users = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       users.add(runId + "-idle-" + i);
@@ -54,15 +58,19 @@ final class StreamCapacity {
     } catch (java.util.concurrent.TimeoutException stillOpening) {
       // What has not answered in five minutes is not held.
     }
-    double with = heapMb(syncActuator);
+    double with = heapMb(syncActuator, syncPid);
     System.out.printf("  [streams] %,d asked, %,d open, %,d failed, sync-service heap %.0f MB -> %.0f MB%n", count, open.get(),
         failed.get(), before, with);
     streams.forEach(EventStream::close);
     return new Result(count, open.get(), failed.get(), before, with);
   }
 
-  private static double heapMb(String syncActuator) {
+  private static double heapMb(String syncActuator, Long syncPid) {
     try {
+      if (syncPid != null) {
+        new ProcessBuilder("jcmd", syncPid.toString(), "GC.run").redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+      }
       HttpResponse<String> response = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create(syncActuator + "/actuator/metrics/jvm.memory.used?tag=area:heap")).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -39,17 +39,21 @@ public class SyncService {
       return Mono.error(Problems.invalid("limit", "must be between 1 and " + MAX_LIMIT));
     }
     Mono<Void> acknowledge = from > 0 ? cursors.acknowledge(caller.userId(), caller.deviceId(), from) : Mono.empty();
-    return Mono.zip(page(caller.userId(), from, pageSize), acknowledge.thenReturn(true), (result, acknowledged) -> result);
+    return Mono.zip(page(caller.userId(), from, pageSize, null), acknowledge.thenReturn(true), (result, acknowledged) -> result);
   }
 
   /**
    * The entries after {@code after}, without acknowledging anything: for the stream, where a
    * socket write proves no delivery (DESIGN.md idea 4). 410 if the entries after it expired.
+   *
+   * @param knownHead an inbox head the caller knows to be written (a notification's), or null to
+   *     read the head
    */
-  public Mono<SyncPage> page(String userId, long after, int pageSize) {
+  public Mono<SyncPage> page(String userId, long after, int pageSize, Long knownHead) {
     // The head first: every entry up to it is readable by then, so a missing entry after the
     // cursor can only have expired (P4: the page never skips one silently).
-    return inbox.head(userId).flatMap(head -> inbox.entriesAfter(userId, after, pageSize + 1).flatMap(found -> {
+    Mono<Long> heads = knownHead != null ? Mono.just(knownHead) : inbox.head(userId);
+    return heads.flatMap(head -> inbox.entriesAfter(userId, after, pageSize + 1).flatMap(found -> {
       if (after < head && (found.isEmpty() || found.get(0).seq() > after + 1)) {
         return Mono.error(Problems.cursorExpired(after, head));
       }

@@ -33,7 +33,10 @@ public class StreamService {
     this.properties = properties;
   }
 
-  private enum Reason { OPEN, READ, HEARTBEAT }
+  private enum Reason { OPEN, NOTIFIED, HEARTBEAT }
+
+  /** Why the stream looks at the inbox; {@code head} is the inbox head a notification announced. */
+  private record Wake(Reason reason, long head) {}
 
   private static final ServerSentEvent<Object> HEARTBEAT = ServerSentEvent.builder().comment("heartbeat").build();
   /**
@@ -49,26 +52,32 @@ public class StreamService {
     }
     AtomicLong lastSent = new AtomicLong(from);
     // merge subscribes in order: the wakeups are registered before the backlog read is asked for.
-    Flux<Reason> reasons = Flux.merge(
-            wakeups.of(caller.userId()).map(headSeq -> Reason.READ),
-            Flux.interval(properties.heartbeat()).map(tick -> Reason.HEARTBEAT),
-            Mono.just(Reason.OPEN))
+    Flux<Wake> wakes = Flux.merge(
+            wakeups.of(caller.userId()).map(head -> new Wake(Reason.NOTIFIED, head)),
+            Flux.interval(properties.heartbeat()).map(tick -> new Wake(Reason.HEARTBEAT, 0)),
+            Mono.just(new Wake(Reason.OPEN, 0)))
         .onBackpressureLatest();
-    return reasons
-        .concatMap(reason -> switch (reason) {
-          case OPEN -> Mono.just(OPENED).concatWith(readAfter(caller.userId(), lastSent));
-          case READ -> readAfter(caller.userId(), lastSent);
+    return wakes
+        .concatMap(wake -> switch (wake.reason()) {
+          case OPEN -> Mono.just(OPENED).concatWith(readAfter(caller.userId(), lastSent, null));
+          // The notification says how far the inbox is written (stage 2 notifies after it writes),
+          // so the stream needs no head read, and nothing at all if it sent that far already.
+          case NOTIFIED -> wake.head() <= lastSent.get() ? Flux.empty() : readAfter(caller.userId(), lastSent, wake.head());
           // A heartbeat also reads: it is the bound on how long a lost notification delays.
-          case HEARTBEAT -> readAfter(caller.userId(), lastSent).concatWith(Mono.just(HEARTBEAT));
+          case HEARTBEAT -> readAfter(caller.userId(), lastSent, null).concatWith(Mono.just(HEARTBEAT));
         }, 1)
         .onErrorResume(ErrorResponseException.class, expired -> Mono.just(ServerSentEvent.builder()
             .event("cursor-expired").data((Object) expired.getBody()).build()));
   }
 
-  /** Everything after the last sent entry, page by page; moves the last sent seq as it goes. */
-  private Flux<ServerSentEvent<Object>> readAfter(String userId, AtomicLong lastSent) {
-    return inbox.page(userId, lastSent.get(), properties.pageSize())
-        .expand(page -> page.hasMore() ? inbox.page(userId, page.nextAfter(), properties.pageSize()) : Mono.empty())
+  /**
+   * Everything after the last sent entry, page by page; moves the last sent seq as it goes.
+   *
+   * @param knownHead an inbox head known to be written, or null to read it
+   */
+  private Flux<ServerSentEvent<Object>> readAfter(String userId, AtomicLong lastSent, Long knownHead) {
+    return inbox.page(userId, lastSent.get(), properties.pageSize(), knownHead)
+        .expand(page -> page.hasMore() ? inbox.page(userId, page.nextAfter(), properties.pageSize(), knownHead) : Mono.empty())
         .concatMapIterable(page -> page.entries())
         .filter(entry -> entry.seq() > lastSent.get())
         .doOnNext(entry -> lastSent.set(entry.seq()))
