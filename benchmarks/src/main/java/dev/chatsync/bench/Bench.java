@@ -65,7 +65,11 @@ public final class Bench {
 
   /** Each group size at rising offered loads, until a step is past the limit. */
   private static void sweep(GatewayClient gateway, String runId, Options options, List<LoadStep.Result> steps) throws Exception {
-    LoadStep load = new LoadStep(gateway, runId);
+    double idleFrom = Cpu.busyMillis();
+    Thread.sleep(10_000);
+    double idle = (Cpu.busyMillis() - idleFrom) / 10;
+    System.out.printf("  idle system: %.0f CPU ms a second%n", idle);
+    LoadStep load = new LoadStep(gateway, runId, idle);
     for (int groupSize : options.groupSizes) {
       int groups = Math.max(1, options.onlineUsers / groupSize);
       for (double rate : options.rates) {

@@ -32,10 +32,16 @@ final class LoadStep {
 
   private final GatewayClient gateway;
   private final String runId;
+  private final double idleCpuMillisPerSecond;
 
-  LoadStep(GatewayClient gateway, String runId) {
+  /**
+   * @param idleCpuMillisPerSecond what the machine's CPU does with the system up and no load
+   *     (heartbeats, sweeps, compaction), taken out of each step's cost
+   */
+  LoadStep(GatewayClient gateway, String runId, double idleCpuMillisPerSecond) {
     this.gateway = gateway;
     this.runId = runId;
+    this.idleCpuMillisPerSecond = idleCpuMillisPerSecond;
   }
 
   /**
@@ -59,6 +65,7 @@ final class LoadStep {
         })) {
       var groups = population.groups();
       double cpuBefore = Cpu.busyMillis();
+      long cpuFrom = System.nanoTime();
       long start = System.nanoTime() + 100_000_000;
       long interval = (long) (1e9 / sendsPerSecond);
       Progress progress = new Progress(String.format("group %d, %.0f deliveries/s", groupSize, deliveriesPerSecond));
@@ -90,8 +97,9 @@ final class LoadStep {
         Thread.sleep(50);
         progress.maybePrint(sent.get(), delivered.get(), delivery, sendErrors.get());
       }
-      double seconds = (Math.max(sendEnd, lastProgress) - start) / 1e9;
-      double cpuMillis = Cpu.busyMillis() - cpuBefore;
+      // At least the step's duration: a few sends at a low rate finish before it ends.
+      double seconds = Math.max(duration.toNanos(), Math.max(sendEnd, lastProgress) - start) / 1e9;
+      double cpuMillis = Cpu.busyMillis() - cpuBefore - idleCpuMillisPerSecond * (System.nanoTime() - cpuFrom) / 1e9;
       progress.done(sent.get(), delivered.get(), delivery, sendErrors.get());
       return new Result(groupSize, population.streams(), deliveriesPerSecond, sendsPerSecond, sent.get(), sendErrors.get(),
           expected, delivered.get(), population.duplicates(), seconds, delivered.get() / seconds, send, delivery,
