@@ -65,6 +65,11 @@ public final class Bench {
 
   /** Each group size at rising offered loads, until a step is past the limit. */
   private static void sweep(GatewayClient gateway, String runId, Options options, List<LoadStep.Result> steps) throws Exception {
+    // Freshly started services spend their first minutes compiling hot code (on two cores that is
+    // most of the machine): a step of load that is thrown away comes first.
+    System.out.println("  warm-up (not counted):");
+    new LoadStep(gateway, runId + "w", 0).run(10, Math.max(1, options.onlineUsers / 10), 250,
+        Duration.ofSeconds(options.warmUpSeconds));
     double idleFrom = Cpu.busyMillis();
     Thread.sleep(10_000);
     double idle = (Cpu.busyMillis() - idleFrom) / 10;
@@ -97,6 +102,7 @@ public final class Bench {
     double[] rates = {250, 500, 1000, 2000, 4000, 8000};
     int onlineUsers = 200;
     int stepSeconds = 15;
+    int warmUpSeconds = 60;
     int baselineSeconds = 10;
     int kafkaRecords = 500_000;
     int syncRequests = 1_000;
@@ -135,6 +141,7 @@ public final class Bench {
           case "rates" -> options.rates = Arrays.stream(value.split(",")).mapToDouble(Double::parseDouble).toArray();
           case "online-users" -> options.onlineUsers = Integer.parseInt(value);
           case "step-seconds" -> options.stepSeconds = Integer.parseInt(value);
+          case "warm-up-seconds" -> options.warmUpSeconds = Integer.parseInt(value);
           case "baseline-seconds" -> options.baselineSeconds = Integer.parseInt(value);
           case "kafka-records" -> options.kafkaRecords = Integer.parseInt(value);
           case "sync-requests" -> options.syncRequests = Integer.parseInt(value);
