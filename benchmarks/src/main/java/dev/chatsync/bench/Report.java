@@ -58,8 +58,8 @@ final class Report {
     }
     StreamCapacity.Result streams = run.streams();
     if (streams != null) {
-      md.append(String.format("| idle SSE streams held by one sync-service instance (asked %,d) | %,d open, %,d failed |%n",
-          streams.asked(), streams.open(), streams.failed()));
+      md.append(String.format("| idle SSE streams held by one sync-service instance (asked %,d, opened at %d/s) | %,d open, %,d failed |%n",
+          streams.asked(), StreamCapacity.OPENS_PER_SECOND, streams.open(), streams.failed()));
       md.append(String.format("| its heap without / with them | %.0f MB / %.0f MB |%n", streams.heapBeforeMb(),
           streams.heapWithStreamsMb()));
     }

@@ -6,6 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class StreamCapacity {
 
   record Result(int asked, long open, long failed, double heapBeforeMb, double heapWithStreamsMb) {}
+
+  static final int OPENS_PER_SECOND = 250;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -39,7 +44,13 @@ final class StreamCapacity {
     List<CompletableFuture<?>> opened = new ArrayList<>();
     AtomicLong open = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    // Opened at a steady pace, as clients come online, not all in the same instant: the figure is
+    // how many one instance holds, not how large a burst of connects it accepts.
+    long start = System.nanoTime();
+    long interval = 1_000_000_000L / OPENS_PER_SECOND;
+    Map<String, Integer> failures = new ConcurrentHashMap<>();
     for (String user : users) {
+      LockSupport.parkNanos(start + opened.size() * interval - System.nanoTime());
       EventStream stream = new EventStream((body, at) -> {});
       streams.add(stream);
       opened.add(gateway.stream(user, "idle", stream).whenComplete((status, error) -> {
@@ -47,6 +58,7 @@ final class StreamCapacity {
           open.incrementAndGet();
         } else {
           failed.incrementAndGet();
+          failures.merge(error != null ? rootCause(error) : "HTTP " + status, 1, Integer::sum);
         }
       }));
       if (opened.size() % 500 == 0) {
@@ -59,10 +71,19 @@ final class StreamCapacity {
       // What has not answered in five minutes is not held.
     }
     double with = heapMb(syncActuator, syncPid);
+    failures.forEach((cause, times) -> System.out.printf("  [streams] %,d failed with %s%n", times, cause));
     System.out.printf("  [streams] %,d asked, %,d open, %,d failed, sync-service heap %.0f MB -> %.0f MB%n", count, open.get(),
         failed.get(), before, with);
     streams.forEach(EventStream::close);
     return new Result(count, open.get(), failed.get(), before, with);
+  }
+
+  private static String rootCause(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
   private static double heapMb(String syncActuator, Long syncPid) {
