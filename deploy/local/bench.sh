@@ -60,6 +60,8 @@ if (($# == 0)); then
   {
     cat docs/benchmarks.intro.md
     echo
+    echo "## The latest full run"
+    echo
     cat "$out/results.md"
     echo
     echo '![delivery p99 against offered load](benchmarks/delivery-p99.png)'
