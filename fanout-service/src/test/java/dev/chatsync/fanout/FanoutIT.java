@@ -15,10 +15,13 @@ import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -93,19 +96,19 @@ class FanoutIT {
   void manyEntriesOfOneUserInOnePollAreWrittenInOrderInSeveralBatches() {
     cql.execute("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq) VALUES (?, ?, 0)", bob, conversationId);
     int count = 3 * 50 + 7;
-    List<java.util.concurrent.CompletableFuture<?>> sends = new java.util.ArrayList<>();
+    List<CompletableFuture<?>> sends = new ArrayList<>();
     for (long seq = 1; seq <= count; seq++) {
       sends.add(kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
           InboxAppend.message(bob, conversationId, seq, "msg-" + seq, seq % 2 == 0 ? bob : alice, 1_000L * seq))));
     }
-    java.util.concurrent.CompletableFuture.allOf(sends.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> head(bob) == count);
     List<Row> inbox = inbox(bob);
     assertThat(inbox).extracting(row -> row.getLong("inbox_seq")).containsExactlyElementsOf(
-        java.util.stream.LongStream.rangeClosed(1, count).boxed().toList());
+        LongStream.rangeClosed(1, count).boxed().toList());
     assertThat(inbox).extracting(row -> row.getLong("conversation_seq")).containsExactlyElementsOf(
-        java.util.stream.LongStream.rangeClosed(1, count).boxed().toList());
+        LongStream.rangeClosed(1, count).boxed().toList());
     Row listed = cql.execute("SELECT last_seq, own_last_seq FROM conversations_by_user WHERE user_id = ? AND conversation_id = ?",
         bob, conversationId).one();
     assertThat(listed.getLong("last_seq")).isEqualTo(count);

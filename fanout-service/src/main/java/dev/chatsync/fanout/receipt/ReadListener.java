@@ -89,6 +89,9 @@ class ReadListener {
       page.stream().map(TimelineMessage::senderId).filter(sender -> !sender.equals(read.readerId())).forEach(senders::add);
       after = page.get(page.size() - 1).seq();
     }
+    if (senders.isEmpty()) {
+      return senders;
+    }
     Set<String> current = members.members(read.conversationId()).stream()
         .filter(member -> member.leftSeq() == null)
         .map(MemberDirectory.Recipient::userId)

@@ -12,6 +12,7 @@ import dev.chatsync.contracts.identity.GatewayIdentity;
 import dev.chatsync.message.ApiCalls;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -119,19 +120,31 @@ class MembershipIT {
   void concurrentAddsAndRemovesLeaveTheListAgreeingWithTheMembership() throws Exception {
     String conversationId = api.createGroup(alice, List.of(bob));
     for (int round = 0; round < 10; round++) {
-      var adding = java.util.concurrent.CompletableFuture.runAsync(() -> add(alice, conversationId, carol).expectStatus().isOk()
+      var adding = CompletableFuture.runAsync(() -> add(alice, conversationId, carol).expectStatus().isOk()
           .expectBody().jsonPath("$.conversationId").isEqualTo(conversationId));
-      var removing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      var removing = CompletableFuture.runAsync(() -> {
         int status = remove(alice, conversationId, carol).returnResult(Void.class).getStatus().value();
         assertThat(status).isIn(204, 404);
       });
-      java.util.concurrent.CompletableFuture.allOf(adding, removing).get();
+      CompletableFuture.allOf(adding, removing).get();
 
       Row member = memberRow(conversationId, carol);
       Row listed = cql.execute("SELECT left_seq FROM conversations_by_user WHERE user_id = ? AND conversation_id = ?", carol,
           conversationId).one();
       assertThat(listed.isNull("left_seq")).as("round %d: listed iff a member", round).isEqualTo(member.isNull("left_seq"));
     }
+  }
+
+  @Test
+  void membersWrittenBeforeMembershipVersionsExistedCanBeRemovedAndAddedAgain() {
+    String conversationId = api.createGroup(alice, List.of(bob));
+    cql.execute("UPDATE conversation_members SET membership_version = null WHERE conversation_id = ? AND user_id = ?",
+        conversationId, bob);
+
+    remove(alice, conversationId, bob).expectStatus().isNoContent();
+    assertThat(memberRow(conversationId, bob).getInt("membership_version")).isEqualTo(1);
+    add(alice, conversationId, bob).expectStatus().isOk().expectBody().jsonPath("$.members.length()").isEqualTo(2);
+    assertThat(memberRow(conversationId, bob).getInt("membership_version")).isEqualTo(2);
   }
 
   @Test

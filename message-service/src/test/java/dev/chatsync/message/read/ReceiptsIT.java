@@ -85,6 +85,8 @@ class ReceiptsIT {
 
     call(alice, conversationId, 2, "").expectStatus().isNotFound().expectBody().jsonPath("$.status").isEqualTo(404);
     call(alice, conversationId, 0, "").expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("seq");
+    api.as(alice).get().uri("/api/v1/conversations/" + conversationId + "/messages/latest/receipts").exchange()
+        .expectStatus().isBadRequest().expectBody().jsonPath("$.status").isEqualTo(400);
     call(alice, conversationId, 1, "&limit=500").expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("limit");
     call(alice, conversationId, 1, "&pageToken=bm9wZQ").expectStatus().isBadRequest().expectBody()
         .jsonPath("$.field").isEqualTo("pageToken");
