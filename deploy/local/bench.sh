@@ -22,6 +22,7 @@ export CHAT_GATEWAY_PORT="${CHAT_BENCH_GATEWAY_PORT:-28080}"
 export CHAT_MESSAGE_PORT="${CHAT_BENCH_MESSAGE_PORT:-28081}"
 export CHAT_FANOUT_PORT="${CHAT_BENCH_FANOUT_PORT:-28082}"
 export CHAT_SYNC_PORT="${CHAT_BENCH_SYNC_PORT:-28083}"
+second_gateway_port="${CHAT_BENCH_GATEWAY_2_PORT:-28084}"
 
 say() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -42,6 +43,9 @@ cleanup() {
 trap cleanup EXIT
 deploy/local/infra.sh start
 deploy/local/services.sh start
+# A gateway holds two sockets a stream, and a process may open only `ulimit -n` files (20,000 on
+# the machines here): the idle streams are spread over two gateway instances, one sync-service.
+deploy/local/services.sh start-instance gateway-service gateway-service-2 "$second_gateway_port"
 
 out="benchmarks/results/$(date +%Y%m%d-%H%M%S)"
 java -Xmx2g -jar benchmarks/target/benchmarks.jar \
@@ -50,6 +54,8 @@ java -Xmx2g -jar benchmarks/target/benchmarks.jar \
   --cassandra "127.0.0.1:$CHAT_CASSANDRA_PORT" \
   --kafka-port "$CHAT_KAFKA_PORT" \
   --sync-pid-file "$CHAT_DATA_DIR/run/sync-service.pid" \
+  --run-dir "$CHAT_DATA_DIR/run" \
+  --stream-gateways "http://127.0.0.1:$second_gateway_port" \
   --out "$out" \
   --command "deploy/local/bench.sh${*:+ $*}" \
   "$@"

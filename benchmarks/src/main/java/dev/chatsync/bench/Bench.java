@@ -35,27 +35,37 @@ public final class Bench {
         : Double.NaN;
     System.out.printf("  Kafka: %,.0f records/s%n", kafka);
 
-    SyncProbe.Result sync = null;
-    if (options.phases.contains("sync")) {
-      System.out.println("== /sync pages of 100 entries");
-      sync = SyncProbe.run(gateway, runId, 20, 110, options.syncRequests, 50);
-      System.out.printf("  p50 / p99 / p99.9: %s ms, %d errors%n", Report.percentiles(sync.pages()), sync.errors());
-    }
-
     List<LoadStep.Result> steps = new ArrayList<>();
-    if (options.phases.contains("sweep")) {
-      System.out.println("== delivery sweep: group sizes " + Arrays.toString(options.groupSizes) + ", offered deliveries/s "
-          + Arrays.toString(options.rates));
-      sweep(gateway, runId, options, steps);
+    List<Profiler.Summary> profiles = new ArrayList<>();
+    SyncProbe.Result sync = null;
+    if (options.phases.contains("sweep") || options.phases.contains("profile") || options.phases.contains("sync")) {
+      LoadStep load = warmUp(gateway, runId, options);
+      if (options.phases.contains("sync")) {
+        System.out.println("== /sync pages of 100 entries");
+        sync = SyncProbe.run(gateway, runId, 20, 110, options.syncRequests, 50);
+        System.out.printf("  p50 / p99 / p99.9: %s ms, %d errors%n", Report.percentiles(sync.pages()), sync.errors());
+      }
+      if (options.phases.contains("profile")) {
+        System.out.println("== profiles: async-profiler on every process while a step sends");
+        profile(new LoadStep(gateway, runId + "p", load.idleCpuMillisPerSecond(), null), options, profiles);
+      }
+      if (options.phases.contains("sweep")) {
+        System.out.println("== delivery sweep: group sizes " + Arrays.toString(options.groupSizes) + ", offered deliveries/s "
+            + Arrays.toString(options.rates));
+        sweep(load, options, steps);
+      }
     }
 
     StreamCapacity.Result streams = null;
     if (options.phases.contains("streams")) {
       System.out.println("== idle streams through the gateway on one sync-service instance");
-      streams = StreamCapacity.run(gateway, options.syncActuator, options.syncPid(), runId, options.streams);
+      List<GatewayClient> gateways = new ArrayList<>(List.of(gateway));
+      options.streamGateways.stream().map(GatewayClient::new).forEach(gateways::add);
+      streams = StreamCapacity.run(gateways, options.syncActuator, options.syncPid(), runId, options.streams);
     }
 
-    Report.Run run = new Report.Run(Machine.describe(), options.command, cassandra, kafka, sync, steps, streams);
+    Report.Run run = new Report.Run(Machine.describe(), options.command, cassandra, kafka, sync, steps, profiles,
+        streams);
     Report.write(run, options.out);
     System.out.println();
     System.out.println(Report.markdown(run));
@@ -63,18 +73,63 @@ public final class Bench {
     System.exit(0);
   }
 
-  /** Each group size at rising offered loads, until a step is past the limit. */
-  private static void sweep(GatewayClient gateway, String runId, Options options, List<LoadStep.Result> steps) throws Exception {
-    // Freshly started services spend their first minutes compiling hot code (on two cores that is
-    // most of the machine): a step of load that is thrown away comes first.
-    System.out.println("  warm-up (not counted):");
-    new LoadStep(gateway, runId + "w", 0).run(10, Math.max(1, options.onlineUsers / 10), 250,
-        Duration.ofSeconds(options.warmUpSeconds));
-    double idleFrom = Cpu.busyMillis();
-    Thread.sleep(10_000);
-    double idle = (Cpu.busyMillis() - idleFrom) / 10;
+  /**
+   * Freshly started services spend minutes compiling hot code (on two cores that is a third of the
+   * machine, the profile showed): load that is thrown away comes first, on each path the
+   * measurements take (sends into pairs, fanout into large groups, /sync pages). Then the idle
+   * system's CPU, which every step's cost leaves out, read once compiling has settled.
+   */
+  private static LoadStep warmUp(GatewayClient gateway, String runId, Options options) throws Exception {
+    System.out.println("== warm-up (not counted)");
+    Duration half = Duration.ofSeconds(Math.max(1, options.warmUpSeconds / 2));
+    new LoadStep(gateway, runId + "w2", 0, null).run(2, Math.max(1, options.onlineUsers / 2), 200, half);
+    new LoadStep(gateway, runId + "w100", 0, null).run(100, Math.max(1, options.onlineUsers / 100), 2_000, half);
+    if (options.phases.contains("sync")) {
+      SyncProbe.run(gateway, runId + "w", 20, 110, Math.max(50, options.syncRequests / 4), 50);
+    }
+    double idle = settledIdleCpu();
     System.out.printf("  idle system: %.0f CPU ms a second%n", idle);
-    LoadStep load = new LoadStep(gateway, runId, idle);
+    return new LoadStep(gateway, runId, idle, new KafkaTraffic(options.kafkaPort));
+  }
+
+  /** Busy CPU a second over 5 s windows, until two in a row agree within 20 % (at most a minute). */
+  private static double settledIdleCpu() throws InterruptedException {
+    double previous = Double.MAX_VALUE;
+    for (int window = 0; ; window++) {
+      double from = Cpu.busyMillis();
+      Thread.sleep(5_000);
+      double idle = (Cpu.busyMillis() - from) / 5;
+      System.out.printf("  idle window %d: %.0f CPU ms a second%n", window + 1, idle);
+      if (Math.abs(idle - previous) <= 0.2 * Math.max(idle, previous) || window == 11) {
+        return Math.min(idle, previous);
+      }
+      previous = idle;
+    }
+  }
+
+  /** A step per {@code --profile} entry with every process of the system under async-profiler. */
+  private static void profile(LoadStep load, Options options, List<Profiler.Summary> profiles) throws Exception {
+    for (String entry : options.profile) {
+      String[] sizeAndRate = entry.split(":");
+      int groupSize = Integer.parseInt(sizeAndRate[0]);
+      double rate = Double.parseDouble(sizeAndRate[1]);
+      String label = "group" + groupSize + "-" + Math.round(rate);
+      Profiler profiler = Profiler.forSystem(options.runDir, options.out.resolve("profiles"), label);
+      if (profiler == null) {
+        return;
+      }
+      LoadStep.Result step = load.run(groupSize, Math.max(1, options.onlineUsers / groupSize), rate,
+          Duration.ofSeconds(options.stepSeconds), profiler);
+      Profiler.Summary summary = profiler.summary();
+      profiles.add(summary);
+      System.out.printf("  group %d, %,.0f offered (profiled, not in the table): delivered %,.0f/s, delivery %s ms%n",
+          groupSize, rate, step.deliveredPerSecond(), Report.percentiles(step.delivery()));
+      System.out.print(Report.profile(summary));
+    }
+  }
+
+  /** Each group size at rising offered loads, until a step is past the limit. */
+  private static void sweep(LoadStep load, Options options, List<LoadStep.Result> steps) throws Exception {
     for (int groupSize : options.groupSizes) {
       int groups = Math.max(1, options.onlineUsers / groupSize);
       for (double rate : options.rates) {
@@ -102,15 +157,21 @@ public final class Bench {
     double[] rates = {250, 500, 1000, 2000, 4000, 8000};
     int onlineUsers = 200;
     int stepSeconds = 15;
-    int warmUpSeconds = 60;
+    int warmUpSeconds = 120;
     int baselineSeconds = 10;
     int kafkaRecords = 500_000;
     int syncRequests = 1_000;
     int streams = 10_000;
     String command = "deploy/local/bench.sh";
     Path syncPidFile;
+    /** Where deploy/local keeps the processes' pid files, for the profiler. */
+    Path runDir = Path.of(".local-data/bench/run");
+    /** Further gateway instances the idle streams are spread over, beside --gateway. */
+    List<String> streamGateways = List.of();
+    /** groupSize:offeredDeliveries steps run under the profiler. */
+    List<String> profile = List.of("2:250", "100:4000");
     /** The raw Cassandra rate is always measured: every ratio needs it. */
-    java.util.Set<String> phases = java.util.Set.of("kafka", "sync", "sweep", "streams");
+    java.util.Set<String> phases = java.util.Set.of("kafka", "sync", "profile", "sweep", "streams");
 
     Long syncPid() {
       try {
@@ -149,6 +210,9 @@ public final class Bench {
           case "command" -> options.command = value;
           case "phases" -> options.phases = java.util.Set.of(value.split(","));
           case "sync-pid-file" -> options.syncPidFile = Path.of(value);
+          case "stream-gateways" -> options.streamGateways = List.of(value.split(","));
+          case "run-dir" -> options.runDir = Path.of(value);
+          case "profile" -> options.profile = List.of(value.split(","));
           default -> throw new IllegalArgumentException("unknown option --" + name);
         }
       });

@@ -21,7 +21,7 @@ final class LoadStep {
 
   record Result(int groupSize, int streams, double offeredDeliveriesPerSecond, double sendsPerSecond, long sent, long sendErrors,
       long expected, long delivered, long duplicates, double seconds, double deliveredPerSecond, Histogram send,
-      Histogram delivery, double cpuMillisPerThousand) {
+      Histogram delivery, double cpuMillisPerThousand, double kafkaRecordsPerSecond) {
 
     boolean broken() {
       return delivery.getValueAtPercentile(99) / 1_000_000 > BROKEN_P99_MILLIS
@@ -30,24 +30,50 @@ final class LoadStep {
     }
   }
 
+  /** Told when a step's sends begin and when its deliveries have all arrived or stalled. */
+  interface Window {
+    Window NONE = new Window() {
+      @Override
+      public void opened() {}
+
+      @Override
+      public void closed() {}
+    };
+
+    void opened();
+
+    void closed();
+  }
+
   private final GatewayClient gateway;
   private final String runId;
   private final double idleCpuMillisPerSecond;
+  private final KafkaTraffic kafka;
 
   /**
    * @param idleCpuMillisPerSecond what the machine's CPU does with the system up and no load
    *     (heartbeats, sweeps, compaction), taken out of each step's cost
+   * @param kafka counts the records the system writes during a step, or null
    */
-  LoadStep(GatewayClient gateway, String runId, double idleCpuMillisPerSecond) {
+  LoadStep(GatewayClient gateway, String runId, double idleCpuMillisPerSecond, KafkaTraffic kafka) {
     this.gateway = gateway;
     this.runId = runId;
     this.idleCpuMillisPerSecond = idleCpuMillisPerSecond;
+    this.kafka = kafka;
+  }
+
+  double idleCpuMillisPerSecond() {
+    return idleCpuMillisPerSecond;
   }
 
   /**
    * @param deliveriesPerSecond offered inbox deliveries a second: sends a second times the group size
    */
   Result run(int groupSize, int groupCount, double deliveriesPerSecond, Duration duration) throws Exception {
+    return run(groupSize, groupCount, deliveriesPerSecond, duration, Window.NONE);
+  }
+
+  Result run(int groupSize, int groupCount, double deliveriesPerSecond, Duration duration, Window window) throws Exception {
     double sendsPerSecond = deliveriesPerSecond / groupSize;
     int messages = (int) Math.max(1, Math.round(sendsPerSecond * duration.toSeconds()));
     long[] intended = new long[messages];
@@ -64,6 +90,8 @@ final class LoadStep {
           delivered.incrementAndGet();
         })) {
       var groups = population.groups();
+      window.opened();
+      long kafkaBefore = kafka == null ? -1 : kafka.produced();
       double cpuBefore = Cpu.busyMillis();
       long cpuFrom = System.nanoTime();
       long start = System.nanoTime() + 100_000_000;
@@ -97,13 +125,16 @@ final class LoadStep {
         Thread.sleep(50);
         progress.maybePrint(sent.get(), delivered.get(), delivery, sendErrors.get());
       }
+      window.closed();
       // At least the step's duration: a few sends at a low rate finish before it ends.
       double seconds = Math.max(duration.toNanos(), Math.max(sendEnd, lastProgress) - start) / 1e9;
       double cpuMillis = Cpu.busyMillis() - cpuBefore - idleCpuMillisPerSecond * (System.nanoTime() - cpuFrom) / 1e9;
+      long kafkaAfter = kafka == null || kafkaBefore < 0 ? -1 : kafka.produced();
+      double kafkaRate = kafkaAfter < 0 ? Double.NaN : (kafkaAfter - kafkaBefore) / seconds;
       progress.done(sent.get(), delivered.get(), delivery, sendErrors.get());
       return new Result(groupSize, population.streams(), deliveriesPerSecond, sendsPerSecond, sent.get(), sendErrors.get(),
           expected, delivered.get(), population.duplicates(), seconds, delivered.get() / seconds, send, delivery,
-          cpuMillis / Math.max(1, delivered.get()) * 1000);
+          cpuMillis / Math.max(1, delivered.get()) * 1000, kafkaRate);
     }
   }
 

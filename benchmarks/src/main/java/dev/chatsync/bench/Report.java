@@ -23,7 +23,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class Report {
 
   record Run(String machine, String command, CassandraBaseline.Result cassandra, double kafkaRecordsPerSecond,
-      SyncProbe.Result sync, List<LoadStep.Result> steps, StreamCapacity.Result streams) {}
+      SyncProbe.Result sync, List<LoadStep.Result> steps, List<Profiler.Summary> profiles, StreamCapacity.Result streams) {}
 
   private Report() {}
 
@@ -40,13 +40,14 @@ final class Report {
     md.append("Latencies in ms from each message's intended send time. Delivery = send to the SSE event on a member's "
         + "stream. CPU = the whole machine's busy CPU (all processes, the load tool included) per 1,000 delivered entries, "
         + "less what the idle system used in the same time.\n\n");
-    md.append("| group | streams | offered deliveries/s | sends/s | delivered/s | of raw inserts | send p50 / p99 / p99.9 | "
-        + "delivery p50 / p99 / p99.9 | CPU ms / 1k | errors | repeats | |\n");
-    md.append("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |\n");
+    md.append("| group | streams | offered deliveries/s | sends/s | delivered/s | of raw inserts | Kafka records/s (of raw) | "
+        + "send p50 / p99 / p99.9 | delivery p50 / p99 / p99.9 | CPU ms / 1k | errors | repeats | |\n");
+    md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |\n");
     for (LoadStep.Result step : run.steps()) {
-      md.append(String.format("| %d | %,d | %,.0f | %,.1f | %,.0f | %.0f %% | %s | %s | %.1f | %d | %d | %s |%n", step.groupSize(),
-          step.streams(), step.offeredDeliveriesPerSecond(), step.sendsPerSecond(), step.deliveredPerSecond(),
-          100 * step.deliveredPerSecond() / run.cassandra().insertsPerSecond(), percentiles(step.send()),
+      md.append(String.format("| %d | %,d | %,.0f | %,.1f | %,.0f | %.0f %% | %s | %s | %s | %.1f | %d | %d | %s |%n",
+          step.groupSize(), step.streams(), step.offeredDeliveriesPerSecond(), step.sendsPerSecond(), step.deliveredPerSecond(),
+          100 * step.deliveredPerSecond() / run.cassandra().insertsPerSecond(),
+          ofLimit(step.kafkaRecordsPerSecond(), run.kafkaRecordsPerSecond()), percentiles(step.send()),
           percentiles(step.delivery()), step.cpuMillisPerThousand(), step.sendErrors(), step.duplicates(),
           step.broken() ? "**past the limit**" : "ok"));
     }
@@ -58,12 +59,50 @@ final class Report {
     }
     StreamCapacity.Result streams = run.streams();
     if (streams != null) {
-      md.append(String.format("| idle SSE streams held by one sync-service instance (asked %,d, opened at %d/s) | %,d open, %,d failed |%n",
-          streams.asked(), StreamCapacity.OPENS_PER_SECOND, streams.open(), streams.failed()));
+      md.append(String.format("| idle SSE streams held by one sync-service instance (asked %,d, opened at %d/s through %d "
+              + "gateway instance%s) | %,d open, %,d failed |%n", streams.asked(), StreamCapacity.OPENS_PER_SECOND,
+          streams.gateways(), streams.gateways() == 1 ? "" : "s", streams.open(), streams.failed()));
       md.append(String.format("| its heap without / with them | %.0f MB / %.0f MB |%n", streams.heapBeforeMb(),
           streams.heapWithStreamsMb()));
     }
+    if (!run.profiles().isEmpty()) {
+      md.append("\n### Where the CPU goes\n\n");
+      md.append("async-profiler (CPU samples of every thread, JVM and kernel included) on every process while a step sends; "
+          + "flame graphs in the results folder's `profiles/`. A layer is the innermost library on a sample's stack; "
+          + "our methods count everything they call.\n\n");
+      run.profiles().forEach(summary -> md.append(profile(summary)).append('\n'));
+    }
     return md.toString();
+  }
+
+  /** A profiled step: each process's share of the machine's samples, its layers and its costliest methods of ours. */
+  static String profile(Profiler.Summary summary) {
+    StringBuilder md = new StringBuilder();
+    md.append("#### ").append(summary.step()).append(String.format(" (%,d samples)%n%n", summary.totalSamples()));
+    md.append("| process | of all samples | layers (of the process) | our costliest methods (of the process) |\n");
+    md.append("| --- | ---: | --- | --- |\n");
+    for (Profiler.ProcessProfile process : summary.processes()) {
+      md.append(String.format("| %s | %.0f %% | %s | %s |%n", process.process(),
+          100.0 * process.samples() / Math.max(1, summary.totalSamples()), shares(process.byLayer(), process.samples(), 6),
+          shares(process.ourMethods(), process.samples(), 4)));
+    }
+    return md.toString();
+  }
+
+  private static String shares(Map<String, Long> counts, long total, int limit) {
+    StringBuilder text = new StringBuilder();
+    counts.entrySet().stream().limit(limit).forEach(entry -> {
+      String name = entry.getKey().replaceFirst("^dev/chatsync/", "").replace('/', '.').replace("|", "/");
+      text.append(text.isEmpty() ? "" : ", ").append(String.format("%s %.0f %%", name, 100.0 * entry.getValue() / Math.max(1, total)));
+    });
+    return text.isEmpty() ? "-" : text.toString();
+  }
+
+  private static String ofLimit(double figure, double limit) {
+    if (Double.isNaN(figure)) {
+      return "-";
+    }
+    return Double.isNaN(limit) ? String.format("%,.0f", figure) : String.format("%,.0f (%.1f %%)", figure, 100 * figure / limit);
   }
 
   static String percentiles(Histogram histogram) {

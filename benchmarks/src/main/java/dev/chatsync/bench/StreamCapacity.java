@@ -12,16 +12,19 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How many idle streams one sync-service instance holds through the gateway, and its heap with
  * them: opens {@code count} streams of distinct users, counts the ones that answered 200, and
- * reads the instance's heap from its actuator before and after.
+ * reads the instance's heap from its actuator before and after. Streams are spread over the
+ * gateway instances given: a gateway holds two sockets a stream, and a process may have only so
+ * many files open (20,000 on the machines here), so one gateway cannot carry 10,000.
  */
 final class StreamCapacity {
 
-  record Result(int asked, long open, long failed, double heapBeforeMb, double heapWithStreamsMb) {}
+  record Result(int asked, int gateways, long open, long failed, double heapBeforeMb, double heapWithStreamsMb) {}
 
   static final int OPENS_PER_SECOND = 250;
 
@@ -33,13 +36,14 @@ final class StreamCapacity {
    * @param syncPid the instance's process id if it runs on this machine: a full GC before each
    *     heap reading makes the figure the heap in use, not whatever garbage happened to be there
    */
-  static Result run(GatewayClient gateway, String syncActuator, Long syncPid, String runId, int count) throws Exception {
+  static Result run(List<GatewayClient> gateways, String syncActuator, Long syncPid, String runId, int count)
+      throws Exception {
     double before = heapMb(syncActuator, syncPid);
     List<String> users = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       users.add(runId + "-idle-" + i);
     }
-    users.parallelStream().forEach(gateway::token);
+    IntStream.range(0, count).parallel().forEach(i -> gateways.get(i % gateways.size()).token(users.get(i)));
     List<EventStream> streams = new ArrayList<>();
     List<CompletableFuture<?>> opened = new ArrayList<>();
     AtomicLong open = new AtomicLong();
@@ -50,6 +54,7 @@ final class StreamCapacity {
     long interval = 1_000_000_000L / OPENS_PER_SECOND;
     Map<String, Integer> failures = new ConcurrentHashMap<>();
     for (String user : users) {
+      GatewayClient gateway = gateways.get(opened.size() % gateways.size());
       LockSupport.parkNanos(start + opened.size() * interval - System.nanoTime());
       EventStream stream = new EventStream((body, at) -> {});
       streams.add(stream);
@@ -75,7 +80,7 @@ final class StreamCapacity {
     System.out.printf("  [streams] %,d asked, %,d open, %,d failed, sync-service heap %.0f MB -> %.0f MB%n", count, open.get(),
         failed.get(), before, with);
     streams.forEach(EventStream::close);
-    return new Result(count, open.get(), failed.get(), before, with);
+    return new Result(count, gateways.size(), open.get(), failed.get(), before, with);
   }
 
   private static String rootCause(Throwable error) {
