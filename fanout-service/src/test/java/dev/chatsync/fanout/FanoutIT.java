@@ -76,6 +76,21 @@ class FanoutIT {
   }
 
   @Test
+  void seqsNoEventAnnouncedAreReadFromTheTimeline() {
+    addMember(alice, 0);
+    for (long seq = 1; seq <= 4; seq++) {
+      appendToTimeline(seq);
+    }
+
+    // 2 and 3 were never announced (a lost publish): 4's event says the timeline holds them.
+    announce(1);
+    announce(4);
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(conversationSeqs(alice)).containsExactly(1L, 2L, 3L, 4L));
+    assertThat(inbox(alice)).extracting(row -> row.getString("message_id")).containsExactly("msg-1", "msg-2", "msg-3", "msg-4");
+  }
+
+  @Test
   void aRedeliveredInboxRecordIsAppliedOnce() {
     for (long seq = 1; seq <= 2; seq++) {
       InboxAppend entry = InboxAppend.message(bob, conversationId, seq, "msg-" + seq, alice, 1_000L * seq);

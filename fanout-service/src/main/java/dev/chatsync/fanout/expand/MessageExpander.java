@@ -1,15 +1,22 @@
 package dev.chatsync.fanout.expand;
 
 import dev.chatsync.contracts.InboxAppend;
+import dev.chatsync.contracts.Memo;
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.Topics;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * absorbs.
  */
 @Component
-class MessageExpander {
+class MessageExpander implements ConsumerSeekAware {
 
   static final int PAGE = 500;
 
@@ -36,6 +43,13 @@ class MessageExpander {
   private final MemberDirectory members;
   private final KafkaTemplate<String, String> kafka;
   private final JsonMapper json;
+  /**
+   * Each conversation's progress as this instance last read or wrote it. This listener is the only
+   * writer of the progress of the partitions it owns, so while it owns them the remembered value
+   * is the stored one and a poll need not read it. Forgotten at every rebalance: a conversation
+   * that comes back may have been moved on by another instance meanwhile (P2).
+   */
+  private final Memo<String, Long> fannedSoFar = new Memo<>(100_000);
 
   MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, KafkaTemplate<String, String> kafka,
       JsonMapper json) {
@@ -53,18 +67,23 @@ class MessageExpander {
    */
   @KafkaListener(id = "fanout-expand", topics = Topics.MESSAGES, batch = "true")
   void expand(List<String> records) {
-    Map<String, Long> newest = new LinkedHashMap<>();
+    Map<String, NavigableMap<Long, TimelineMessage>> announced = new LinkedHashMap<>();
     for (String record : records) {
       MessageAppended event = json.readValue(record, MessageAppended.class);
-      newest.merge(event.conversationId(), event.seq(), Math::max);
+      announced.computeIfAbsent(event.conversationId(), id -> new TreeMap<>()).put(event.seq(), new TimelineMessage(
+          event.conversationId(), event.seq(), event.messageId(), event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
     }
-    newest.forEach(this::expand);
+    announced.forEach(this::expand);
   }
 
-  private void expand(String conversationId, long announcedSeq) {
-    long fanned = progress.fanned(conversationId);
+  private void expand(String conversationId, NavigableMap<Long, TimelineMessage> announced) {
+    long announcedSeq = announced.lastKey();
+    long fanned = fanned(conversationId);
     while (fanned < announcedSeq) {
-      List<TimelineMessage> page = timeline.after(conversationId, fanned, announcedSeq, PAGE);
+      List<TimelineMessage> page = announcedRightAfter(announced, fanned);
+      if (page.isEmpty()) {
+        page = timeline.after(conversationId, fanned, announcedSeq, PAGE);
+      }
       if (page.isEmpty()) {
         throw new IllegalStateException("conversation " + conversationId + " has no seq " + (fanned + 1)
             + " although an event announced " + announcedSeq + "; retrying");
@@ -75,7 +94,46 @@ class MessageExpander {
       handOver(page, members.members(conversationId));
       fanned = page.get(page.size() - 1).seq();
       progress.advance(conversationId, fanned);
+      fannedSoFar.remember(conversationId, fanned, Math::max);
     }
+  }
+
+  private long fanned(String conversationId) {
+    Long known = fannedSoFar.get(conversationId);
+    if (known != null) {
+      return known;
+    }
+    long stored = progress.fanned(conversationId);
+    fannedSoFar.remember(conversationId, stored, Math::max);
+    return stored;
+  }
+
+  @Override
+  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+    fannedSoFar.clear();
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    fannedSoFar.clear();
+  }
+
+  /**
+   * The announced messages from {@code fanned + 1} on, up to the first seq no event of the poll
+   * announced. An event is published after its append with the stored row's values, so these are
+   * the timeline's rows (P3): with one event per send, the usual case, the timeline is not read.
+   * A gap (events out of order across polls, a lost publish) is read from the timeline.
+   */
+  private static List<TimelineMessage> announcedRightAfter(NavigableMap<Long, TimelineMessage> announced, long fanned) {
+    List<TimelineMessage> run = new ArrayList<>();
+    for (long seq = fanned + 1; run.size() < PAGE; seq++) {
+      TimelineMessage message = announced.get(seq);
+      if (message == null) {
+        break;
+      }
+      run.add(message);
+    }
+    return run;
   }
 
   private void handOver(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients) {

@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.contracts.Memo;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
 import dev.chatsync.message.timeline.Message;
@@ -31,6 +32,12 @@ class CassandraMessageStore implements MessageStore {
   private final CqlSession session;
   private final int appendAttempts;
   private final Clock clock = Clock.systemUTC();
+  /**
+   * The bucket of the newest head this instance saw per conversation. Buckets only grow, so a
+   * remembered one is never past the head's bucket, from any instance's appends (P3): reading the
+   * head from it skips the conversation row's hint, one read of the three a send made before.
+   */
+  private final Memo<String, Long> headBuckets = new Memo<>(100_000);
   private final PreparedStatement selectHint;
   private final PreparedStatement updateHint;
   private final PreparedStatement selectBucketHead;
@@ -81,6 +88,7 @@ class CassandraMessageStore implements MessageStore {
         message.body(), message.sentAt()));
     return execute(appendAtomically).flatMap(result -> {
       if (result.wasApplied()) {
+        headBuckets.remember(conversationId, bucket, Math::max);
         return firstOfBucket ? execute(updateHint.bind(seq, conversationId)).thenReturn(message) : Mono.just(message);
       }
       // Lost the race: the failed condition returns the bucket's current head; go on after it.
@@ -98,6 +106,13 @@ class CassandraMessageStore implements MessageStore {
    */
   @Override
   public Mono<Long> head(String conversationId) {
+    Long known = headBuckets.get(conversationId);
+    // Only conversations that exist are remembered, and none is ever deleted.
+    Mono<Long> head = known != null ? headFrom(conversationId, known) : headFromHint(conversationId);
+    return head.doOnNext(seq -> headBuckets.remember(conversationId, bucketOf(seq), Math::max));
+  }
+
+  private Mono<Long> headFromHint(String conversationId) {
     return execute(selectHint.bind(conversationId)).flatMap(result -> {
       Row row = result.one();
       if (row == null) {

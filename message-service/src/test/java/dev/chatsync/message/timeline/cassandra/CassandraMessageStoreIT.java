@@ -1,6 +1,10 @@
 package dev.chatsync.message.timeline.cassandra;
 
+import static dev.chatsync.contracts.StorageTimeline.BUCKET_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.chatsync.message.MessageProperties;
 
 import dev.chatsync.message.conversation.Conversation;
 import dev.chatsync.message.conversation.ConversationStore;
@@ -30,6 +34,8 @@ class CassandraMessageStoreIT {
 
   @Autowired MessageStore messages;
   @Autowired ConversationStore conversations;
+  @Autowired CqlSession session;
+  @Autowired MessageProperties properties;
 
   /** 1,050 messages appended 8 at a time, so they cross from bucket 0 into bucket 1 under contention. */
   private String busy;
@@ -58,6 +64,28 @@ class CassandraMessageStoreIT {
     assertThat(seqs(messages.range(busy, 997, 1003, 3, true).block())).containsExactly(1002L, 1001L, 1000L);
     assertThat(seqs(messages.range(busy, 0, 1051, 1050, false).block())).hasSize(1050).isSorted();
     assertThat(messages.range(busy, 1001, 1002, 10, true).block()).isEmpty();
+  }
+
+  /** Each instance remembers the head's bucket it saw; the other instance's appends move past it. */
+  @Test
+  void anInstanceWhoseRememberedBucketIsStaleStillReadsTheHeadAndAppendsAfterIt() {
+    String conversationId = newConversation();
+    CassandraMessageStore first = new CassandraMessageStore(session, properties);
+    CassandraMessageStore second = new CassandraMessageStore(session, properties);
+    Flux.range(0, (int) BUCKET_SIZE - 1).concatMap(i -> first.head(conversationId)
+        .flatMap(head -> first.append(draft(conversationId, "a" + i), head, FAR)), 1).blockLast();
+    assertThat(first.head(conversationId).block()).isEqualTo(BUCKET_SIZE - 1);
+
+    for (int i = 0; i < 3; i++) {
+      long head = second.head(conversationId).block();
+      second.append(draft(conversationId, "b" + i), head, FAR).block();
+    }
+
+    // first remembers bucket 0, full now: it must walk on to bucket 1.
+    assertThat(first.head(conversationId).block()).isEqualTo(BUCKET_SIZE + 2);
+    Message next = first.append(draft(conversationId, "a-last"), first.head(conversationId).block(), FAR).block();
+    assertThat(next.seq()).isEqualTo(BUCKET_SIZE + 3);
+    assertThat(second.head(conversationId).block()).isEqualTo(BUCKET_SIZE + 3);
   }
 
   @Test

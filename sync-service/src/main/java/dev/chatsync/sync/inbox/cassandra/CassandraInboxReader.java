@@ -5,12 +5,15 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.contracts.Memo;
 import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.sync.inbox.InboxEntry;
 import dev.chatsync.sync.inbox.InboxReader;
 import dev.chatsync.sync.inbox.Message;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -25,6 +28,14 @@ class CassandraInboxReader implements InboxReader {
   private final PreparedStatement selectHead;
   private final PreparedStatement selectEntries;
   private final PreparedStatement selectMessages;
+  /**
+   * Messages this instance read lately. A timeline row never changes once appended (P3, P4), so a
+   * remembered one is the row; a message to a group of 100 is read once, not once per member's
+   * stream. Who may see it is still decided by each user's own inbox entries.
+   */
+  private final Memo<MessageKey, Message> recentMessages = new Memo<>(10_000);
+
+  private record MessageKey(String conversationId, long seq) {}
 
   CassandraInboxReader(CqlSession session) {
     this.session = session;
@@ -62,14 +73,28 @@ class CassandraInboxReader implements InboxReader {
 
   @Override
   public Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs) {
-    Map<Long, List<Long>> byBucket = seqs.stream().distinct().collect(Collectors.groupingBy(StorageTimeline::bucketOf));
+    Map<Long, Message> known = new HashMap<>();
+    List<Long> unknown = new ArrayList<>();
+    for (long seq : new HashSet<>(seqs)) {
+      Message message = recentMessages.get(new MessageKey(conversationId, seq));
+      if (message != null) {
+        known.put(seq, message);
+      } else {
+        unknown.add(seq);
+      }
+    }
+    if (unknown.isEmpty()) {
+      return Mono.just(known);
+    }
+    Map<Long, List<Long>> byBucket = unknown.stream().collect(Collectors.groupingBy(StorageTimeline::bucketOf));
     return Flux.fromIterable(byBucket.entrySet())
         .flatMap(bucket -> execute(selectMessages.bind(conversationId, bucket.getKey(), bucket.getValue())))
         // IN over at most a page of seqs (500): within the driver's first page.
         .concatMapIterable(AsyncResultSet::currentPage)
-        .collectMap(row -> row.getLong("seq"), row -> new Message(conversationId, row.getLong("seq"), row.getString("message_id"),
-            row.getString("client_msg_id"), row.getString("sender_id"), row.getString("type"), row.getString("body"),
-            row.getInstant("sent_at")));
+        .map(row -> new Message(conversationId, row.getLong("seq"), row.getString("message_id"), row.getString("client_msg_id"),
+            row.getString("sender_id"), row.getString("type"), row.getString("body"), row.getInstant("sent_at")))
+        .doOnNext(message -> recentMessages.remember(new MessageKey(conversationId, message.seq()), message, (old, read) -> read))
+        .collect(() -> known, (found, message) -> found.put(message.seq(), message));
   }
 
   private Mono<AsyncResultSet> execute(Statement<?> statement) {
