@@ -30,8 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (P2, P3). An event at or below the conversation's progress was expanded already (a redelivery,
  * a replay, or an event that came after a later one) and is skipped. Progress moves only after
  * the broker has every record of a page, and this listener is the only writer of a conversation's
- * progress (Kafka key = conversation), so a crash re-expands at most one page, which stage 2
- * absorbs.
+ * progress (Kafka key = conversation), so a crash re-expands at most one page of each conversation
+ * of a poll, which stage 2 absorbs.
  */
 @Component
 class MessageExpander implements ConsumerSeekAware {
@@ -73,29 +73,55 @@ class MessageExpander implements ConsumerSeekAware {
       announced.computeIfAbsent(event.conversationId(), id -> new TreeMap<>()).put(event.seq(), new TimelineMessage(
           event.conversationId(), event.seq(), event.messageId(), event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
     }
-    announced.forEach(this::expand);
+    Map<String, Long> behind = new LinkedHashMap<>();
+    for (var conversation : announced.entrySet()) {
+      long fanned = fanned(conversation.getKey());
+      if (fanned < conversation.getValue().lastKey()) {
+        behind.put(conversation.getKey(), fanned);
+      }
+    }
+    while (!behind.isEmpty()) {
+      behind = expandOnePage(behind, announced);
+    }
   }
 
-  private void expand(String conversationId, NavigableMap<Long, TimelineMessage> announced) {
-    long announcedSeq = announced.lastKey();
-    long fanned = fanned(conversationId);
-    while (fanned < announcedSeq) {
-      List<TimelineMessage> page = announcedRightAfter(announced, fanned);
+  /**
+   * A page of each conversation still behind, their records all sent before the broker is waited
+   * for once (not once a conversation: with pairs, a poll is mostly one message each of many
+   * conversations). Progress moves only after the broker has every record of the round (P1); a
+   * failure before that re-expands the round's pages, which stage 2 absorbs (P2).
+   *
+   * @return the conversations still behind what their events announced, and where they are
+   */
+  private Map<String, Long> expandOnePage(Map<String, Long> behind, Map<String, NavigableMap<Long, TimelineMessage>> announced) {
+    List<CompletableFuture<?>> sends = new ArrayList<>();
+    Map<String, Long> reached = new LinkedHashMap<>();
+    behind.forEach((conversationId, fanned) -> {
+      NavigableMap<Long, TimelineMessage> seqs = announced.get(conversationId);
+      List<TimelineMessage> page = announcedRightAfter(seqs, fanned);
       if (page.isEmpty()) {
-        page = timeline.after(conversationId, fanned, announcedSeq, PAGE);
+        page = timeline.after(conversationId, fanned, seqs.lastKey(), PAGE);
       }
       if (page.isEmpty()) {
         throw new IllegalStateException("conversation " + conversationId + " has no seq " + (fanned + 1)
-            + " although an event announced " + announcedSeq + "; retrying");
+            + " although an event announced " + seqs.lastKey() + "; retrying");
       }
       // The members are read after the page, for each page: every message of the page was appended
       // before this read, so a member added or removed before a message was appended is seen here
       // as such (see MemberService in message-service).
-      handOver(page, members.members(conversationId));
-      fanned = page.get(page.size() - 1).seq();
+      sends.addAll(handOver(page, members.members(conversationId)));
+      reached.put(conversationId, page.get(page.size() - 1).seq());
+    });
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    Map<String, Long> stillBehind = new LinkedHashMap<>();
+    reached.forEach((conversationId, fanned) -> {
       progress.advance(conversationId, fanned);
       fannedSoFar.remember(conversationId, fanned, Math::max);
-    }
+      if (fanned < announced.get(conversationId).lastKey()) {
+        stillBehind.put(conversationId, fanned);
+      }
+    });
+    return stillBehind;
   }
 
   private long fanned(String conversationId) {
@@ -136,7 +162,7 @@ class MessageExpander implements ConsumerSeekAware {
     return run;
   }
 
-  private void handOver(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients) {
+  private List<CompletableFuture<?>> handOver(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients) {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     for (TimelineMessage message : page) {
       for (MemberDirectory.Recipient member : recipients) {
@@ -147,6 +173,6 @@ class MessageExpander implements ConsumerSeekAware {
         }
       }
     }
-    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    return sends;
   }
 }
