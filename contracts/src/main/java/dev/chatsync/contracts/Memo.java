@@ -13,6 +13,7 @@ public final class Memo<K, V> {
   private final ConcurrentHashMap<K, V> facts = new ConcurrentHashMap<>();
   private final int capacity;
 
+  /** @param capacity how many facts at most; 0 remembers nothing */
   public Memo(int capacity) {
     this.capacity = capacity;
   }
@@ -29,6 +30,9 @@ public final class Memo<K, V> {
 
   /** Remembers {@code value}, combined with what was known with {@code merge}. */
   public void remember(K key, V value, BinaryOperator<V> merge) {
+    if (capacity == 0) {
+      return;
+    }
     if (facts.size() >= capacity) {
       facts.clear();
     }

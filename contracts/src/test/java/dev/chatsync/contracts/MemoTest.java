@@ -21,4 +21,11 @@ class MemoTest {
     assertThat(memo.get("b")).isNull();
     assertThat(memo.get("c")).isEqualTo(7L);
   }
+
+  @Test
+  void aMemoOfNoCapacityRemembersNothing() {
+    Memo<String, Long> memo = new Memo<>(0);
+    memo.remember("a", 1L, Math::max);
+    assertThat(memo.get("a")).isNull();
+  }
 }

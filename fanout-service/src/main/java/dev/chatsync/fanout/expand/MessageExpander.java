@@ -25,9 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
  * and message, keyed by member, so that each user's entries reach the one stage-2 consumer that
  * writes that user's inbox.
  *
- * <p>It expands the timeline's committed prefix, not the events: with several message-service
- * instances, 101 may be published before 100, and stage 2 must see a conversation in seq order
- * (P2, P3). An event at or below the conversation's progress was expanded already (a redelivery,
+ * <p>It expands the timeline's committed prefix in seq order, not the events in arrival order:
+ * with several message-service instances, 101 may be published before 100, and stage 2 must see a
+ * conversation in seq order (P2, P3). Messages right after the progress come from the poll's
+ * events when they announce them (an event carries the stored row's fields), the rest from the
+ * timeline. An event at or below the conversation's progress was expanded already (a redelivery,
  * a replay, or an event that came after a later one) and is skipped. Progress moves only after
  * the broker has every record of a page, and this listener is the only writer of a conversation's
  * progress (Kafka key = conversation), so a crash re-expands at most one page of each conversation
@@ -37,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 class MessageExpander implements ConsumerSeekAware {
 
   static final int PAGE = 500;
+  /** Records a round sends before it waits for the broker, beyond the one page it always sends. */
+  static final int ROUND_RECORDS = 10_000;
 
   private final Timeline timeline;
   private final FanoutProgress progress;
@@ -96,7 +100,14 @@ class MessageExpander implements ConsumerSeekAware {
   private Map<String, Long> expandOnePage(Map<String, Long> behind, Map<String, NavigableMap<Long, TimelineMessage>> announced) {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     Map<String, Long> reached = new LinkedHashMap<>();
+    Map<String, Long> stillBehind = new LinkedHashMap<>();
     behind.forEach((conversationId, fanned) -> {
+      // A round holds a bounded number of records (P7), however many conversations a poll names;
+      // the first conversation always goes, so every round makes progress.
+      if (sends.size() >= ROUND_RECORDS) {
+        stillBehind.put(conversationId, fanned);
+        return;
+      }
       NavigableMap<Long, TimelineMessage> seqs = announced.get(conversationId);
       List<TimelineMessage> page = announcedRightAfter(seqs, fanned);
       if (page.isEmpty()) {
@@ -113,7 +124,6 @@ class MessageExpander implements ConsumerSeekAware {
       reached.put(conversationId, page.get(page.size() - 1).seq());
     });
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-    Map<String, Long> stillBehind = new LinkedHashMap<>();
     reached.forEach((conversationId, fanned) -> {
       progress.advance(conversationId, fanned);
       fannedSoFar.remember(conversationId, fanned, Math::max);

@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.chatsync.contracts.Memo;
 import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.sync.inbox.InboxEntry;
+import dev.chatsync.sync.inbox.InboxProperties;
 import dev.chatsync.sync.inbox.InboxReader;
 import dev.chatsync.sync.inbox.Message;
 import java.util.ArrayList;
@@ -33,12 +34,13 @@ class CassandraInboxReader implements InboxReader {
    * remembered one is the row; a message to a group of 100 is read once, not once per member's
    * stream. Who may see it is still decided by each user's own inbox entries.
    */
-  private final Memo<MessageKey, Message> recentMessages = new Memo<>(10_000);
+  private final Memo<MessageKey, Message> recentMessages;
 
   private record MessageKey(String conversationId, long seq) {}
 
-  CassandraInboxReader(CqlSession session) {
+  CassandraInboxReader(CqlSession session, InboxProperties properties) {
     this.session = session;
+    this.recentMessages = new Memo<>(properties.rememberedMessages());
     selectHead = session.prepare("SELECT head_seq FROM inbox_state WHERE user_id = ?");
     selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id, actors, change "
         + "FROM inbox_by_user "

@@ -1,0 +1,15 @@
+package dev.chatsync.sync.inbox;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code chat.inbox.*}.
+ *
+ * @param rememberedMessages how many timeline messages an instance keeps after reading them, so
+ *     the streams and pages of a group's members read each message once (0: none, every entry's
+ *     message is read from Cassandra). At most this many message bodies in the heap: 2,000 bodies
+ *     of the largest size allowed are 32 MiB.
+ */
+@ConfigurationProperties("chat.inbox")
+public record InboxProperties(@DefaultValue("2000") int rememberedMessages) {}
