@@ -3,7 +3,7 @@
 # four services on bench ports (beside a running local system or test run, never on them), runs
 # the load tool (benchmarks/) and stops everything again, pass or fail.
 #
-#   deploy/local/bench.sh                       the full run (about 15 minutes here)
+#   deploy/local/bench.sh                       the full run (about 12 minutes here)
 #   deploy/local/bench.sh --group-sizes 2,100 --rates 250,1000 --step-seconds 8 --streams 1000
 #                                               a quick one; any option of the tool (see Bench.java)
 #
