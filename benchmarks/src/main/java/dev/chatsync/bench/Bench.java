@@ -23,7 +23,14 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("java.awt.headless", "true");
-    Options options = Options.parse(args);
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException badOption) {
+      System.err.println("bench: " + badOption.getMessage());
+      System.exit(2);
+      return;
+    }
     String runId = "b" + UUID.randomUUID().toString().substring(0, 6);
     GatewayClient gateway = new GatewayClient(options.gateway);
 
@@ -39,7 +46,7 @@ public final class Bench {
     List<Profiler.Summary> profiles = new ArrayList<>();
     SyncProbe.Result sync = null;
     if (options.phases.contains("sweep") || options.phases.contains("profile") || options.phases.contains("sync")) {
-      LoadStep load = warmUp(gateway, runId, options);
+      double idle = warmUp(gateway, runId, options);
       if (options.phases.contains("sync")) {
         System.out.println("== /sync pages of 100 entries");
         sync = SyncProbe.run(gateway, runId, 20, 110, options.syncRequests, 50);
@@ -47,12 +54,12 @@ public final class Bench {
       }
       if (options.phases.contains("profile")) {
         System.out.println("== profiles: async-profiler on every process while a step sends");
-        profile(new LoadStep(gateway, runId + "p", load.idleCpuMillisPerSecond(), null), options, profiles);
+        profile(new LoadStep(gateway, runId + "p", idle, null), options, profiles);
       }
       if (options.phases.contains("sweep")) {
         System.out.println("== delivery sweep: group sizes " + Arrays.toString(options.groupSizes) + ", offered deliveries/s "
             + Arrays.toString(options.rates));
-        sweep(load, options, steps);
+        sweep(new LoadStep(gateway, runId, idle, new KafkaTraffic(options.kafkaPort)), options, steps);
       }
     }
 
@@ -78,8 +85,10 @@ public final class Bench {
    * machine, the profile showed): load that is thrown away comes first, on each path the
    * measurements take (sends into pairs, fanout into large groups, /sync pages). Then the idle
    * system's CPU, which every step's cost leaves out, read once compiling has settled.
+   *
+   * @return the idle system's busy CPU ms a second
    */
-  private static LoadStep warmUp(GatewayClient gateway, String runId, Options options) throws Exception {
+  private static double warmUp(GatewayClient gateway, String runId, Options options) throws Exception {
     System.out.println("== warm-up (not counted)");
     Duration half = Duration.ofSeconds(Math.max(1, options.warmUpSeconds / 2));
     new LoadStep(gateway, runId + "w2", 0, null).run(2, Math.max(1, options.onlineUsers / 2), 200, half);
@@ -89,7 +98,7 @@ public final class Bench {
     }
     double idle = settledIdleCpu();
     System.out.printf("  idle system: %.0f CPU ms a second%n", idle);
-    return new LoadStep(gateway, runId, idle, new KafkaTraffic(options.kafkaPort));
+    return idle;
   }
 
   /** Busy CPU a second over 5 s windows, until two in a row agree within 20 % (at most a minute). */
@@ -109,10 +118,9 @@ public final class Bench {
 
   /** A step per {@code --profile} entry with every process of the system under async-profiler. */
   private static void profile(LoadStep load, Options options, List<Profiler.Summary> profiles) throws Exception {
-    for (String entry : options.profile) {
-      String[] sizeAndRate = entry.split(":");
-      int groupSize = Integer.parseInt(sizeAndRate[0]);
-      double rate = Double.parseDouble(sizeAndRate[1]);
+    for (ProfiledStep profiled : options.profile) {
+      int groupSize = profiled.groupSize();
+      double rate = profiled.offeredDeliveries();
       String label = "group" + groupSize + "-" + Math.round(rate);
       Profiler profiler = Profiler.forSystem(options.runDir, options.out.resolve("profiles"), label);
       if (profiler == null) {
@@ -145,6 +153,22 @@ public final class Bench {
     }
   }
 
+  /** A {@code --profile} entry. */
+  record ProfiledStep(int groupSize, double offeredDeliveries) {
+
+    static ProfiledStep parse(String entry) {
+      String[] sizeAndRate = entry.split(":");
+      try {
+        if (sizeAndRate.length == 2) {
+          return new ProfiledStep(Integer.parseInt(sizeAndRate[0]), Double.parseDouble(sizeAndRate[1]));
+        }
+      } catch (NumberFormatException notANumber) {
+        // the message below says what is expected
+      }
+      throw new IllegalArgumentException("--profile expects groupSize:offeredDeliveries[,...], e.g. 2:250,100:4000; got " + entry);
+    }
+  }
+
   /** {@code --name value} options; see deploy/local/bench.sh for the defaults it passes. */
   static final class Options {
     String gateway = "http://127.0.0.1:8080";
@@ -168,10 +192,11 @@ public final class Bench {
     Path runDir = Path.of(".local-data/bench/run");
     /** Further gateway instances the idle streams are spread over, beside --gateway. */
     List<String> streamGateways = List.of();
-    /** groupSize:offeredDeliveries steps run under the profiler. */
-    List<String> profile = List.of("2:250", "100:4000");
+    /** Steps run under the profiler, given as groupSize:offeredDeliveries. */
+    List<ProfiledStep> profile = List.of(new ProfiledStep(2, 250), new ProfiledStep(100, 4_000));
     /** The raw Cassandra rate is always measured: every ratio needs it. */
-    java.util.Set<String> phases = java.util.Set.of("kafka", "sync", "profile", "sweep", "streams");
+    static final java.util.Set<String> PHASES = java.util.Set.of("kafka", "sync", "profile", "sweep", "streams");
+    java.util.Set<String> phases = PHASES;
 
     Long syncPid() {
       try {
@@ -179,6 +204,16 @@ public final class Bench {
       } catch (java.io.IOException | NumberFormatException unreadable) {
         return null;
       }
+    }
+
+    private static java.util.Set<String> phases(String value) {
+      java.util.Set<String> phases = java.util.Set.of(value.split(","));
+      for (String phase : phases) {
+        if (!PHASES.contains(phase)) {
+          throw new IllegalArgumentException("unknown phase " + phase + " in --phases; the phases are " + PHASES);
+        }
+      }
+      return phases;
     }
 
     static Options parse(String[] args) {
@@ -208,11 +243,11 @@ public final class Bench {
           case "sync-requests" -> options.syncRequests = Integer.parseInt(value);
           case "streams" -> options.streams = Integer.parseInt(value);
           case "command" -> options.command = value;
-          case "phases" -> options.phases = java.util.Set.of(value.split(","));
+          case "phases" -> options.phases = phases(value);
           case "sync-pid-file" -> options.syncPidFile = Path.of(value);
           case "stream-gateways" -> options.streamGateways = List.of(value.split(","));
           case "run-dir" -> options.runDir = Path.of(value);
-          case "profile" -> options.profile = List.of(value.split(","));
+          case "profile" -> options.profile = Arrays.stream(value.split(",")).map(ProfiledStep::parse).toList();
           default -> throw new IllegalArgumentException("unknown option --" + name);
         }
       });

@@ -14,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
  * Records the system wrote to Kafka, from the end offsets of all its topics: the system's Kafka
  * rate during a step, to set beside what the broker does at its limit.
  */
-final class KafkaTraffic implements AutoCloseable {
+final class KafkaTraffic {
 
   private final Admin admin;
 
@@ -37,10 +37,5 @@ final class KafkaTraffic implements AutoCloseable {
     } catch (Exception unavailable) {
       return -1;
     }
-  }
-
-  @Override
-  public void close() {
-    admin.close();
   }
 }

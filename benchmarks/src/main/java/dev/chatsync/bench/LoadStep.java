@@ -32,17 +32,11 @@ final class LoadStep {
 
   /** Told when a step's sends begin and when its deliveries have all arrived or stalled. */
   interface Window {
-    Window NONE = new Window() {
-      @Override
-      public void opened() {}
+    Window NONE = new Window() {};
 
-      @Override
-      public void closed() {}
-    };
+    default void opened() {}
 
-    void opened();
-
-    void closed();
+    default void closed() {}
   }
 
   private final GatewayClient gateway;
@@ -60,10 +54,6 @@ final class LoadStep {
     this.runId = runId;
     this.idleCpuMillisPerSecond = idleCpuMillisPerSecond;
     this.kafka = kafka;
-  }
-
-  double idleCpuMillisPerSecond() {
-    return idleCpuMillisPerSecond;
   }
 
   /**

@@ -29,8 +29,7 @@ final class Profiler implements LoadStep.Window {
   private static final int INTERVAL_MICROS = 2_000;
 
   /** One process's share of the step's samples, by layer and by method. */
-  record ProcessProfile(String process, long samples, Map<String, Long> byLayer, Map<String, Long> selfTop,
-      Map<String, Long> ourMethods) {}
+  record ProcessProfile(String process, long samples, Map<String, Long> byLayer, Map<String, Long> ourMethods) {}
 
   record Summary(String step, long totalSamples, List<ProcessProfile> processes) {}
 
@@ -120,10 +119,9 @@ final class Profiler implements LoadStep.Window {
     }
   }
 
-  /** Collapsed stacks ({@code root;...;leaf count}) summed by layer, by leaf frame and by our methods. */
+  /** Collapsed stacks ({@code root;...;leaf count}) summed by layer and by our methods. */
   static ProcessProfile summarize(String process, List<String> lines) {
     Map<String, Long> byLayer = new HashMap<>();
-    Map<String, Long> self = new HashMap<>();
     Map<String, Long> ours = new HashMap<>();
     long samples = 0;
     for (String line : lines) {
@@ -135,7 +133,6 @@ final class Profiler implements LoadStep.Window {
       String[] frames = line.substring(0, space).split(";");
       samples += count;
       byLayer.merge(layer(frames), count, Long::sum);
-      self.merge(frames[frames.length - 1], count, Long::sum);
       Set<String> seen = new HashSet<>();
       for (String frame : frames) {
         // Generated classes ($$Lambda, $$SpringCGLIB) only repeat the method that holds them.
@@ -144,7 +141,7 @@ final class Profiler implements LoadStep.Window {
         }
       }
     }
-    return new ProcessProfile(process, samples, top(byLayer, 20), top(self, 8), top(ours, 8));
+    return new ProcessProfile(process, samples, top(byLayer, 20), top(ours, 8));
   }
 
   /**
