@@ -20,4 +20,15 @@ public final class Ids {
     }
     return isValid(id) ? null : "must be 1-64 characters of [A-Za-z0-9._-]";
   }
+
+  /** The first invalid id of the name/id pairs given, as "name reason"; null when all are valid. */
+  static String problemWithAny(String... namesAndIds) {
+    for (int i = 0; i + 1 < namesAndIds.length; i += 2) {
+      String problem = problemWith(namesAndIds[i + 1]);
+      if (problem != null) {
+        return namesAndIds[i] + " " + problem;
+      }
+    }
+    return null;
+  }
 }

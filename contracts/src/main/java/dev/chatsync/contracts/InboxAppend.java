@@ -19,7 +19,7 @@ import java.util.List;
  *     conversationSeq
  */
 public record InboxAppend(String userId, String kind, String conversationId, long conversationSeq, String messageId,
-    String senderId, long sentAtMillis, List<String> actors, String change, long order) {
+    String senderId, long sentAtMillis, List<String> actors, String change, long order) implements WireRecord {
 
   public static InboxAppend message(String userId, String conversationId, long seq, String messageId, String senderId,
       long sentAtMillis) {
@@ -46,5 +46,28 @@ public record InboxAppend(String userId, String kind, String conversationId, lon
   /** The value stage 2 keeps the high-water mark of, per user, kind and conversation. */
   public long progress() {
     return order > 0 ? order : conversationSeq;
+  }
+
+  @Override
+  public String problem() {
+    String ids = Ids.problemWithAny("userId", userId, "conversationId", conversationId);
+    if (ids != null) {
+      return ids;
+    }
+    InboxKind known = InboxKind.fromWire(kind);
+    if (known == null) {
+      return "kind " + kind + " is not a kind this consumer knows";
+    }
+    return switch (known) {
+      case MESSAGE -> conversationSeq < 1 ? "a message entry needs a seq of at least 1"
+          : messageId == null || messageId.isBlank() ? "a message entry needs its messageId"
+          : Ids.problemWithAny("senderId", senderId);
+      case READ -> conversationSeq < 1 ? "a read entry needs a position of at least 1" : null;
+      case RECEIPT -> conversationSeq < 1 || order < 1 ? "a receipt entry needs a position and an order of at least 1"
+          : actors == null || actors.isEmpty() ? "a receipt entry names its readers" : null;
+      case MEMBERSHIP -> !"added".equals(change) && !"removed".equals(change) ? "change must be added or removed"
+          : conversationSeq < 0 || order < 0 ? "a membership entry needs a seq and a version of at least 0"
+          : actors == null || actors.isEmpty() ? "a membership entry names who made the change" : null;
+    };
   }
 }

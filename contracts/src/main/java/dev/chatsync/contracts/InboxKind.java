@@ -21,6 +21,16 @@ public enum InboxKind {
     return wireName;
   }
 
+  /** The kind of a wire name, or null for one this code does not know. */
+  public static InboxKind fromWire(String wireName) {
+    for (InboxKind kind : values()) {
+      if (kind.wireName.equals(wireName)) {
+        return kind;
+      }
+    }
+    return null;
+  }
+
   /**
    * What stage 2 remembers an entry's progress under: entries of one kind and conversation come
    * in {@link InboxAppend#progress()} order, so one high-water mark per kind and conversation skips

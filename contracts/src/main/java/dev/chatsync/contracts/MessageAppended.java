@@ -11,4 +11,18 @@ package dev.chatsync.contracts;
  *
  * @param sentAtMillis the time the server accepted the message, epoch milliseconds
  */
-public record MessageAppended(String conversationId, long seq, String messageId, String senderId, long sentAtMillis) {}
+public record MessageAppended(String conversationId, long seq, String messageId, String senderId, long sentAtMillis)
+    implements WireRecord {
+
+  @Override
+  public String problem() {
+    String ids = Ids.problemWithAny("conversationId", conversationId, "senderId", senderId);
+    if (ids != null) {
+      return ids;
+    }
+    if (seq < 1) {
+      return "seq must be at least 1";
+    }
+    return messageId == null || messageId.isBlank() ? "messageId is required" : null;
+  }
+}

@@ -6,4 +6,17 @@ package dev.chatsync.contracts;
  * of the messages in between. A repeated announcement (the same position) has
  * {@code fromSeq == upTo}: it re-sends the read entry, which stage 2 skips if it has it.
  */
-public record ReadMoved(String conversationId, String readerId, long fromSeq, long upTo, long atMillis) {}
+public record ReadMoved(String conversationId, String readerId, long fromSeq, long upTo, long atMillis) implements WireRecord {
+
+  @Override
+  public String problem() {
+    String ids = Ids.problemWithAny("conversationId", conversationId, "readerId", readerId);
+    if (ids != null) {
+      return ids;
+    }
+    if (upTo < 1) {
+      return "upTo must be at least 1";
+    }
+    return fromSeq < 0 || fromSeq > upTo ? "fromSeq must be between 0 and upTo" : null;
+  }
+}

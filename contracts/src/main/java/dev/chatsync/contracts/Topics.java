@@ -2,21 +2,28 @@ package dev.chatsync.contracts;
 
 /**
  * The Kafka topics between the services. Partition counts live with the deployment
- * ({@code deploy/kafka/topics.conf}); a test keeps the names there equal to these.
+ * ({@code deploy/kafka/topics.conf}); a test keeps the names there equal to these. The names are
+ * constants for {@code @KafkaListener}; the typed {@link Topic}s carry the record type and key.
  */
 public final class Topics {
 
-  /** {@link MessageAppended} records; key = conversation id, so a conversation stays in order. */
   public static final String MESSAGES = "chat.messages";
-
-  /** {@link InboxAppend} records; key = user id, so one consumer is the only writer of an inbox. */
   public static final String INBOX_APPENDS = "chat.inbox-appends";
-
-  /** {@link InboxNotify} records; key = user id. */
   public static final String INBOX_NOTIFY = "chat.inbox-notify";
-
-  /** {@link ReadMoved} records; key = conversation id, so a conversation's reads stay in order. */
   public static final String READS = "chat.reads";
+
+  /** Key = conversation id, so one stage-1 consumer sees a conversation in order. */
+  public static final Topic<MessageAppended> MESSAGE_APPENDED =
+      Topic.of(MESSAGES, MessageAppended.class, MessageAppended::conversationId);
+
+  /** Key = user id, so one stage-2 consumer is the only writer of an inbox. */
+  public static final Topic<InboxAppend> INBOX_APPEND = Topic.of(INBOX_APPENDS, InboxAppend.class, InboxAppend::userId);
+
+  /** Key = user id. */
+  public static final Topic<InboxNotify> INBOX_NOTIFIED = Topic.of(INBOX_NOTIFY, InboxNotify.class, InboxNotify::userId);
+
+  /** Key = conversation id, so one consumer sees all the reads of a conversation, in order, and coalesces receipts. */
+  public static final Topic<ReadMoved> READ_MOVED = Topic.of(READS, ReadMoved.class, ReadMoved::conversationId);
 
   private Topics() {}
 }

@@ -1,8 +1,10 @@
 package dev.chatsync.fanout;
 
+import dev.chatsync.contracts.kafka.ChatKafkaConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -13,6 +15,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
+@Import(ChatKafkaConfiguration.class)
 public class FanoutApplication {
 
   public static void main(String[] args) {

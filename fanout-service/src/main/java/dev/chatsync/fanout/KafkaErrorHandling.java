@@ -9,10 +9,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 class KafkaErrorHandling {
 
   /**
-   * A record that fails (Cassandra or the broker unavailable) is retried with growing pauses until
-   * it succeeds: skipping it would lose a delivery (P1), and the offset is committed only after
-   * the record's writes are done. A record that can never succeed stalls its partition, loudly,
-   * in the log; it is not dropped.
+   * A poll that fails (Cassandra or the broker unavailable) is retried with growing pauses until it
+   * succeeds: skipping it would lose a delivery (P1), and the offsets are committed only after the
+   * writes are done. Records that can never succeed do not get here: the listeners hand them to
+   * {@code DeadLetters} (their topic's {@code .dlt}) and go on, so what is retried is transient.
    */
   @Bean
   DefaultErrorHandler retryForever(FanoutProperties properties) {

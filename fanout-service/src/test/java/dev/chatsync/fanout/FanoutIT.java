@@ -13,6 +13,7 @@ import dev.chatsync.contracts.ReadMoved;
 import dev.chatsync.contracts.RecentActivity;
 import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.TopicProducer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,13 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Both fanout stages and the republisher on the real broker and node: timeline rows and
@@ -40,8 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
 class FanoutIT {
 
   @Autowired CqlSession cql;
-  @Autowired KafkaTemplate<String, String> kafka;
-  @Autowired JsonMapper json;
+  @Autowired TopicProducer<InboxAppend> inboxAppends;
+  @Autowired TopicProducer<MessageAppended> messageEvents;
+  @Autowired KafkaTemplate<String, byte[]> kafka;
   @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers;
 
   private final String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -95,12 +97,11 @@ class FanoutIT {
     for (long seq = 1; seq <= 2; seq++) {
       InboxAppend entry = InboxAppend.message(bob, conversationId, seq, "msg-" + seq, alice, 1_000L * seq);
       for (int copy = 0; copy < 3; copy++) {
-        kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(entry)).join();
+        inboxAppends.send(entry).join();
       }
     }
     // A marker after the copies: once it is in, every copy before it was handled.
-    kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
-        marker())).join();
+    inboxAppends.send(marker()).join();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
     assertThat(conversationSeqs(bob)).containsExactly(1L, 2L, 1L);
@@ -113,8 +114,7 @@ class FanoutIT {
     int count = 3 * 50 + 7;
     List<CompletableFuture<?>> sends = new ArrayList<>();
     for (long seq = 1; seq <= count; seq++) {
-      sends.add(kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
-          InboxAppend.message(bob, conversationId, seq, "msg-" + seq, seq % 2 == 0 ? bob : alice, 1_000L * seq))));
+      sends.add(inboxAppends.send(InboxAppend.message(bob, conversationId, seq, "msg-" + seq, seq % 2 == 0 ? bob : alice, 1_000L * seq)));
     }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 
@@ -136,11 +136,9 @@ class FanoutIT {
         bob, conversationId);
     // 1 comes after 2: a read position never moves back, so that entry is skipped.
     for (long upTo : new long[] {2, 1, 2, 3}) {
-      kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
-          InboxAppend.read(bob, conversationId, upTo, 0L))).join();
+      inboxAppends.send(InboxAppend.read(bob, conversationId, upTo, 0L)).join();
     }
-    kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(
-        marker())).join();
+    inboxAppends.send(marker()).join();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
     assertThat(inbox(bob)).extracting(row -> row.getString("kind")).containsExactly("read", "read", "message");
@@ -187,10 +185,10 @@ class FanoutIT {
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, "fanout-it-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.INBOX_NOTIFY));
       await().atMost(Duration.ofSeconds(60)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> notes.put(record.key(), json.readValue(record.value(), InboxNotify.class)));
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> notes.put(record.key(), Topics.INBOX_NOTIFIED.decode(record.value())));
         return notes.containsKey(bob);
       });
     }
@@ -258,9 +256,9 @@ class FanoutIT {
     InboxAppend added = InboxAppend.membership(bob, conversationId, "added", 4, alice, 1, 0L);
     InboxAppend removed = InboxAppend.membership(bob, conversationId, "removed", 4, alice, 2, 0L);
     for (InboxAppend entry : List.of(added, added, removed, added)) {
-      kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(entry)).join();
+      inboxAppends.send(entry).join();
     }
-    kafka.send(Topics.INBOX_APPENDS, bob, json.writeValueAsString(marker())).join();
+    inboxAppends.send(marker()).join();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> inbox(bob).size() == 3);
     assertThat(inbox(bob)).extracting(row -> row.getString("kind"), row -> row.getString("change"))
@@ -272,8 +270,8 @@ class FanoutIT {
   }
 
   private void readMoved(String reader, long from, long upTo) {
-    kafka.send(Topics.READS, conversationId, json.writeValueAsString(new ReadMoved(conversationId, reader, from, upTo,
-        Instant.now().toEpochMilli()))).join();
+    new TopicProducer<>(Topics.READ_MOVED, kafka).send(new ReadMoved(conversationId, reader, from, upTo,
+        Instant.now().toEpochMilli())).join();
   }
 
   private void addMember(String userId, long joinedSeq) {
@@ -293,7 +291,7 @@ class FanoutIT {
 
   private void announce(long seq) {
     MessageAppended event = new MessageAppended(conversationId, seq, "msg-" + seq, alice, Instant.now().toEpochMilli());
-    kafka.send(Topics.MESSAGES, conversationId, json.writeValueAsString(event)).join();
+    messageEvents.send(event).join();
   }
 
   private List<Row> inbox(String userId) {

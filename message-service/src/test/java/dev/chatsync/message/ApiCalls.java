@@ -2,6 +2,8 @@ package dev.chatsync.message;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.chatsync.contracts.Topic;
+import dev.chatsync.contracts.WireRecord;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -59,19 +62,19 @@ public final class ApiCalls {
         .bodyValue(Map.of("upTo", upTo)).exchange();
   }
 
-  /** The values of the records with the key on the topic, from its start, once {@code done} holds for them. */
-  public List<String> awaitRecords(String topic, String key, Predicate<List<String>> done) {
+  /** The records with the key on the topic, from its start, once {@code done} holds for them. */
+  public <T extends WireRecord> List<T> awaitRecords(Topic<T> topic, String key, Predicate<List<T>> done) {
     Map<String, Object> config = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, "message-it-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<String> found = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
+    List<T> found = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic.name()));
       await().atMost(Duration.ofSeconds(30)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(record -> {
           if (key.equals(record.key())) {
-            found.add(record.value());
+            found.add(topic.decode(record.value()));
           }
         });
         return done.test(found);

@@ -1,6 +1,7 @@
 package dev.chatsync.sync;
 
 import dev.chatsync.contracts.identity.GatewayIdentityConfiguration;
+import dev.chatsync.contracts.kafka.ChatKafkaConfiguration;
 import dev.chatsync.contracts.web.ApiExceptionHandler;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -10,7 +11,7 @@ import org.springframework.context.annotation.Import;
 /** A device's view of its user's inbox: "everything after seq X", page by page, or pushed live. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class})
+@Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class, ChatKafkaConfiguration.class})
 public class SyncApplication {
 
   public static void main(String[] args) {

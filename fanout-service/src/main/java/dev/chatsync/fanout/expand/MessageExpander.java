@@ -4,6 +4,9 @@ import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.Memo;
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.DeadLetters;
+import dev.chatsync.contracts.kafka.Received;
+import dev.chatsync.contracts.kafka.TopicProducer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,12 +16,11 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stage 1: expands a conversation's storage timeline, in seq order, into one record per member
@@ -45,8 +47,8 @@ class MessageExpander implements ConsumerSeekAware {
   private final Timeline timeline;
   private final FanoutProgress progress;
   private final MemberDirectory members;
-  private final KafkaTemplate<String, String> kafka;
-  private final JsonMapper json;
+  private final TopicProducer<InboxAppend> inboxAppends;
+  private final DeadLetters deadLetters;
   /**
    * Each conversation's progress as this instance last read or wrote it. This listener is the only
    * writer of the progress of the partitions it owns, so while it owns them the remembered value
@@ -55,13 +57,13 @@ class MessageExpander implements ConsumerSeekAware {
    */
   private final Memo<String, Long> fannedSoFar = new Memo<>(100_000);
 
-  MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, KafkaTemplate<String, String> kafka,
-      JsonMapper json) {
+  MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends,
+      DeadLetters deadLetters) {
     this.timeline = timeline;
     this.progress = progress;
     this.members = members;
-    this.kafka = kafka;
-    this.json = json;
+    this.inboxAppends = inboxAppends;
+    this.deadLetters = deadLetters;
   }
 
   /**
@@ -70,10 +72,10 @@ class MessageExpander implements ConsumerSeekAware {
    * once, up to it.
    */
   @KafkaListener(id = "fanout-expand", topics = Topics.MESSAGES, batch = "true")
-  void expand(List<String> records) {
+  void expand(List<ConsumerRecord<String, byte[]>> records) {
     Map<String, NavigableMap<Long, TimelineMessage>> announced = new LinkedHashMap<>();
-    for (String record : records) {
-      MessageAppended event = json.readValue(record, MessageAppended.class);
+    for (Received<MessageAppended> received : deadLetters.decode(Topics.MESSAGE_APPENDED, records)) {
+      MessageAppended event = received.value();
       announced.computeIfAbsent(event.conversationId(), id -> new TreeMap<>()).put(event.seq(), new TimelineMessage(
           event.conversationId(), event.seq(), event.messageId(), event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
     }
@@ -179,7 +181,7 @@ class MessageExpander implements ConsumerSeekAware {
         if (member.receives(message.seq())) {
           InboxAppend entry = InboxAppend.message(member.userId(), message.conversationId(), message.seq(), message.messageId(),
               message.senderId(), message.sentAt().toEpochMilli());
-          sends.add(kafka.send(Topics.INBOX_APPENDS, entry.userId(), json.writeValueAsString(entry)));
+          sends.add(inboxAppends.send(entry));
         }
       }
     }

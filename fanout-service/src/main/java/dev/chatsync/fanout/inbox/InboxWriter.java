@@ -3,15 +3,17 @@ package dev.chatsync.fanout.inbox;
 import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.DeadLetters;
+import dev.chatsync.contracts.kafka.Received;
+import dev.chatsync.contracts.kafka.TopicProducer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stage 2: the single writer of each user's inbox (the records of one user share a partition, and
@@ -24,26 +26,26 @@ import tools.jackson.databind.json.JsonMapper;
 class InboxWriter {
 
   private final InboxStore inboxes;
-  private final KafkaTemplate<String, String> kafka;
-  private final JsonMapper json;
+  private final TopicProducer<InboxNotify> notifications;
+  private final DeadLetters deadLetters;
 
-  InboxWriter(InboxStore inboxes, KafkaTemplate<String, String> kafka, JsonMapper json) {
+  InboxWriter(InboxStore inboxes, TopicProducer<InboxNotify> notifications, DeadLetters deadLetters) {
     this.inboxes = inboxes;
-    this.kafka = kafka;
-    this.json = json;
+    this.notifications = notifications;
+    this.deadLetters = deadLetters;
   }
 
   @KafkaListener(id = "fanout-inbox", topics = Topics.INBOX_APPENDS, batch = "true")
-  void write(List<String> records) {
+  void write(List<ConsumerRecord<String, byte[]>> records) {
     Map<String, List<InboxAppend>> byUser = new LinkedHashMap<>();
-    for (String record : records) {
-      InboxAppend entry = json.readValue(record, InboxAppend.class);
+    for (Received<InboxAppend> received : deadLetters.decode(Topics.INBOX_APPEND, records)) {
+      InboxAppend entry = received.value();
       byUser.computeIfAbsent(entry.userId(), user -> new ArrayList<>()).add(entry);
     }
     List<CompletableFuture<?>> users = new ArrayList<>(byUser.size());
     byUser.forEach((userId, entries) -> users.add(inboxes.append(userId, entries).toCompletableFuture()
         .thenCompose(head -> head.isPresent()
-            ? kafka.send(Topics.INBOX_NOTIFY, userId, json.writeValueAsString(new InboxNotify(userId, head.getAsLong())))
+            ? notifications.send(new InboxNotify(userId, head.getAsLong()))
             : CompletableFuture.completedFuture(null))));
     CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).join();
   }

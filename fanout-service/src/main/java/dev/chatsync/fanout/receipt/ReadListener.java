@@ -3,6 +3,8 @@ package dev.chatsync.fanout.receipt;
 import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.ReadMoved;
 import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.DeadLetters;
+import dev.chatsync.contracts.kafka.TopicProducer;
 import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.expand.MemberDirectory;
 import dev.chatsync.fanout.expand.Timeline;
@@ -12,15 +14,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a moved read position into a read entry for the reader's devices and receipts for the
@@ -40,27 +39,30 @@ class ReadListener {
 
   private final Timeline timeline;
   private final MemberDirectory members;
-  private final KafkaTemplate<String, String> kafka;
-  private final JsonMapper json;
+  private final TopicProducer<InboxAppend> inboxAppends;
+  private final DeadLetters deadLetters;
   private final ReceiptCoalescer receipts;
   private final Clock clock = Clock.systemUTC();
 
-  ReadListener(Timeline timeline, MemberDirectory members, KafkaTemplate<String, String> kafka, JsonMapper json,
+  ReadListener(Timeline timeline, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends, DeadLetters deadLetters,
       FanoutProperties properties) {
     this.timeline = timeline;
     this.members = members;
-    this.kafka = kafka;
-    this.json = json;
+    this.inboxAppends = inboxAppends;
+    this.deadLetters = deadLetters;
     this.receipts = new ReceiptCoalescer(properties.receiptInterval().toMillis(), this::send);
   }
 
   @KafkaListener(id = "fanout-reads", topics = Topics.READS)
-  void onRead(String record, @Header(KafkaHeaders.OFFSET) long offset) {
-    ReadMoved read = json.readValue(record, ReadMoved.class);
+  void onRead(ConsumerRecord<String, byte[]> record) {
+    deadLetters.decode(Topics.READ_MOVED, record).ifPresent(read -> onRead(read, record.offset()));
+  }
+
+  private void onRead(ReadMoved read, long offset) {
     // Read entries are core data: the send completes before the offset is committed (P1). Stage 2
     // skips one it has (a redelivered or repeated read, P2).
     InboxAppend entry = InboxAppend.read(read.readerId(), read.conversationId(), read.upTo(), read.atMillis());
-    kafka.send(Topics.INBOX_APPENDS, entry.userId(), json.writeValueAsString(entry)).join();
+    inboxAppends.send(entry).join();
     long now = clock.millis();
     // The record's offset orders the conversation's reads (one partition per conversation).
     long order = offset + 1;
@@ -101,7 +103,7 @@ class ReadListener {
   }
 
   private void send(InboxAppend receipt) {
-    kafka.send(Topics.INBOX_APPENDS, receipt.userId(), json.writeValueAsString(receipt)).whenComplete((sent, failed) -> {
+    inboxAppends.send(receipt).whenComplete((sent, failed) -> {
       if (failed != null) {
         log.warn("A receipt for {} in {} was lost: {}", receipt.userId(), receipt.conversationId(), failed.toString());
       }

@@ -2,7 +2,7 @@ package dev.chatsync.fanout.republish;
 
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.RecentActivity;
-import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.TopicProducer;
 import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.expand.FanoutProgress;
 import dev.chatsync.fanout.expand.Timeline;
@@ -16,10 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * P1 for the dual write: a message appended to the timeline whose publish failed (the broker was
@@ -42,21 +40,19 @@ class Republisher {
   private final RecentConversations recent;
   private final FanoutProgress progress;
   private final Timeline timeline;
-  private final KafkaTemplate<String, String> kafka;
-  private final JsonMapper json;
+  private final TopicProducer<MessageAppended> events;
   private final FanoutProperties properties;
   private final Clock clock = Clock.systemUTC();
 
   private final Set<Long> settledMinutes = new HashSet<>();
   private Map<String, Long> behindLastSweep = Map.of();
 
-  Republisher(RecentConversations recent, FanoutProgress progress, Timeline timeline, KafkaTemplate<String, String> kafka,
-      JsonMapper json, FanoutProperties properties) {
+  Republisher(RecentConversations recent, FanoutProgress progress, Timeline timeline, TopicProducer<MessageAppended> events,
+      FanoutProperties properties) {
     this.recent = recent;
     this.progress = progress;
     this.timeline = timeline;
-    this.kafka = kafka;
-    this.json = json;
+    this.events = events;
     this.properties = properties;
   }
 
@@ -99,8 +95,8 @@ class Republisher {
     if (Long.valueOf(fanned).equals(behindLastSweep.get(conversationId))) {
       TimelineMessage message = newest.get();
       log.info("republishing " + conversationId + " up to seq " + message.seq() + " (expanded up to " + fanned + ")");
-      kafka.send(Topics.MESSAGES, conversationId, json.writeValueAsString(new MessageAppended(conversationId, message.seq(),
-          message.messageId(), message.senderId(), message.sentAt().toEpochMilli()))).join();
+      events.send(new MessageAppended(conversationId, message.seq(), message.messageId(), message.senderId(),
+          message.sentAt().toEpochMilli())).join();
     }
     return false;
   }

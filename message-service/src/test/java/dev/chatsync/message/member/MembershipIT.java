@@ -22,7 +22,6 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Adding and removing members against the real Cassandra node and Kafka broker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -34,7 +33,6 @@ class MembershipIT {
   @Autowired WebTestClient web;
   @Autowired GatewayIdentity identity;
   @Autowired CqlSession cql;
-  @Autowired JsonMapper json;
   @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers;
 
   private ApiCalls api;
@@ -195,8 +193,6 @@ class MembershipIT {
   }
 
   private List<InboxAppend> membershipEntries(String userId, int count) {
-    return api.awaitRecords(Topics.INBOX_APPENDS, userId, found -> found.size() >= count).stream()
-        .map(record -> json.readValue(record, InboxAppend.class))
-        .toList();
+    return api.awaitRecords(Topics.INBOX_APPEND, userId, found -> found.size() >= count);
   }
 }

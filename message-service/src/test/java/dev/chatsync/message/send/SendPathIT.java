@@ -22,7 +22,6 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The send path against the real Cassandra node and Kafka broker the test command starts. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -33,7 +32,6 @@ class SendPathIT {
   @Autowired WebTestClient web;
   @Autowired GatewayIdentity identity;
   @Autowired CqlSession cql;
-  @Autowired JsonMapper json;
   @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers;
 
   private ApiCalls api;
@@ -157,8 +155,7 @@ class SendPathIT {
 
     // Keyed by conversation, for the fanout's receipts. The second read moved nothing: announced again
     // with an empty range (the read entry of a lost announcement is re-sent, no receipts).
-    List<ReadMoved> announced = api.awaitRecords(Topics.READS, conversationId, found -> found.size() >= 2).stream()
-        .map(record -> json.readValue(record, ReadMoved.class)).toList();
+    List<ReadMoved> announced = api.awaitRecords(Topics.READ_MOVED, conversationId, found -> found.size() >= 2);
     assertThat(announced).extracting(ReadMoved::readerId).containsOnly(bob);
     assertThat(announced.get(0)).extracting(ReadMoved::fromSeq, ReadMoved::upTo).containsExactly(0L, 2L);
     assertThat(announced.get(1)).extracting(ReadMoved::fromSeq, ReadMoved::upTo).containsExactly(1L, 1L);
@@ -296,8 +293,6 @@ class SendPathIT {
   }
 
   private List<MessageAppended> awaitPublished(String conversationId, int count) {
-    return api.awaitRecords(Topics.MESSAGES, conversationId, found -> found.size() >= count).stream()
-        .map(record -> json.readValue(record, MessageAppended.class))
-        .toList();
+    return api.awaitRecords(Topics.MESSAGE_APPENDED, conversationId, found -> found.size() >= count);
   }
 }

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.TopicProducer;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +22,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The stream on the real node and broker, with heartbeats far apart: whatever arrives promptly
@@ -33,8 +35,7 @@ class StreamIT {
   @Autowired WebTestClient web;
   @Autowired GatewayIdentity identity;
   @Autowired CqlSession cql;
-  @Autowired KafkaTemplate<String, String> kafka;
-  @Autowired JsonMapper json;
+  @Autowired KafkaTemplate<String, byte[]> kafka;
 
   private final String suffix = UUID.randomUUID().toString().substring(0, 8);
   private final String bob = "bob-" + suffix;
@@ -62,11 +63,35 @@ class StreamIT {
         })
         .then(() -> {
           fixture.deliver(bob, 3);
-          kafka.send(Topics.INBOX_NOTIFY, bob, json.writeValueAsString(new InboxNotify(bob, 3))).join();
+          new TopicProducer<>(Topics.INBOX_NOTIFIED, kafka).send(new InboxNotify(bob, 3)).join();
         })
         .assertNext(event -> assertThat(event.id()).isEqualTo("3"))
         .thenCancel()
         .verify(Duration.ofSeconds(30));
+  }
+
+  /**
+   * A notification that cannot be read goes to its dead-letter topic and the partition goes on:
+   * the valid one behind it (same key, same partition) still wakes the stream at once.
+   */
+  @Test
+  void aPoisonNotificationDoesNotStopTheNotificationsBehindIt(@Autowired MeterRegistry meters) {
+    StreamFixture fixture = new StreamFixture(cql, web, identity, "conv-" + suffix);
+    fixture.deliver(bob, 1);
+
+    StepVerifier.create(fixture.open(bob, null))
+        .assertNext(event -> assertThat(event.id()).isEqualTo("1"))
+        .then(() -> {
+          fixture.deliver(bob, 2);
+          kafka.send(Topics.INBOX_NOTIFY, bob, "{not json".getBytes(StandardCharsets.UTF_8)).join();
+          kafka.send(Topics.INBOX_NOTIFY, bob, ("{\"userId\":\"" + bob + "\",\"headSeq\":-1}").getBytes(StandardCharsets.UTF_8)).join();
+          new TopicProducer<>(Topics.INBOX_NOTIFIED, kafka).send(new InboxNotify(bob, 2)).join();
+        })
+        .assertNext(event -> assertThat(event.id()).isEqualTo("2"))
+        .thenCancel()
+        .verify(Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(15)).until(() -> meters.find("chat.kafka.dead.letters")
+        .tag("topic", Topics.INBOX_NOTIFY).counters().stream().mapToDouble(counter -> counter.count()).sum() >= 2);
   }
 
   @Test

@@ -1,14 +1,12 @@
 package dev.chatsync.message.member.kafka;
 
 import dev.chatsync.contracts.InboxAppend;
-import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.TopicProducer;
 import dev.chatsync.message.member.MembershipAnnouncer;
 import java.time.Clock;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Straight to stage 2, keyed by the affected user. The membership version orders a user's
@@ -17,20 +15,16 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class KafkaMembershipAnnouncer implements MembershipAnnouncer {
 
-  private final KafkaTemplate<String, String> kafka;
-  private final JsonMapper json;
+  private final TopicProducer<InboxAppend> inboxAppends;
   private final Clock clock = Clock.systemUTC();
 
-  KafkaMembershipAnnouncer(KafkaTemplate<String, String> kafka, JsonMapper json) {
-    this.kafka = kafka;
-    this.json = json;
+  KafkaMembershipAnnouncer(TopicProducer<InboxAppend> inboxAppends) {
+    this.inboxAppends = inboxAppends;
   }
 
   @Override
   public Mono<Void> announce(String userId, String conversationId, Change change, long atSeq, String actor, int version) {
     InboxAppend entry = InboxAppend.membership(userId, conversationId, change.wireName(), atSeq, actor, version, clock.millis());
-    return Mono.fromFuture(() -> kafka.send(Topics.INBOX_APPENDS, userId, json.writeValueAsString(entry)))
-        .subscribeOn(Schedulers.boundedElastic())
-        .then();
+    return Mono.fromFuture(() -> inboxAppends.send(entry)).subscribeOn(Schedulers.boundedElastic()).then();
   }
 }

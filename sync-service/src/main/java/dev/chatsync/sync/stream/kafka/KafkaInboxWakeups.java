@@ -1,11 +1,12 @@
 package dev.chatsync.sync.stream.kafka;
 
-import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.sync.stream.InboxWakeups;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -14,7 +15,6 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every sync-service instance reads every notification (a consumer group of its own, from the
@@ -30,10 +30,10 @@ class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndica
 
   private final Map<String, Sinks.Many<Long>> byUser = new ConcurrentHashMap<>();
   private volatile boolean assigned;
-  private final JsonMapper json;
+  private final DeadLetters deadLetters;
 
-  KafkaInboxWakeups(JsonMapper json) {
-    this.json = json;
+  KafkaInboxWakeups(DeadLetters deadLetters) {
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -64,11 +64,12 @@ class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndica
 
   @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = Topics.INBOX_NOTIFY, groupId = "sync-stream-${random.uuid}",
       properties = {"auto.offset.reset=latest", "enable.auto.commit=true"})
-  void notified(String record) {
-    InboxNotify note = json.readValue(record, InboxNotify.class);
-    Sinks.Many<Long> sink = byUser.get(note.userId());
-    if (sink != null) {
-      sink.tryEmitNext(note.headSeq());
-    }
+  void notified(ConsumerRecord<String, byte[]> record) {
+    deadLetters.decode(Topics.INBOX_NOTIFIED, record).ifPresent(note -> {
+      Sinks.Many<Long> sink = byUser.get(note.userId());
+      if (sink != null) {
+        sink.tryEmitNext(note.headSeq());
+      }
+    });
   }
 }

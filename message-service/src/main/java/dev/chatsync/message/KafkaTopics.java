@@ -1,0 +1,30 @@
+package dev.chatsync.message;
+
+import dev.chatsync.contracts.InboxAppend;
+import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.ReadMoved;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.TopicProducer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** The topics message-service writes: each producer keys its records as its topic says. */
+@Configuration(proxyBeanMethods = false)
+class KafkaTopics {
+
+  @Bean
+  TopicProducer<MessageAppended> messageEvents(KafkaTemplate<String, byte[]> kafka) {
+    return new TopicProducer<>(Topics.MESSAGE_APPENDED, kafka);
+  }
+
+  @Bean
+  TopicProducer<ReadMoved> readEvents(KafkaTemplate<String, byte[]> kafka) {
+    return new TopicProducer<>(Topics.READ_MOVED, kafka);
+  }
+
+  @Bean
+  TopicProducer<InboxAppend> inboxAppends(KafkaTemplate<String, byte[]> kafka) {
+    return new TopicProducer<>(Topics.INBOX_APPEND, kafka);
+  }
+}
