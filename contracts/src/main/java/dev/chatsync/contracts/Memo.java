@@ -23,6 +23,11 @@ public final class Memo<K, V> {
     return facts.get(key);
   }
 
+  /** Forgets what was learned of {@code key}, when it may no longer hold. */
+  public void forget(K key) {
+    facts.remove(key);
+  }
+
   /** Forgets everything, when what was learned may no longer hold. */
   public void clear() {
     facts.clear();

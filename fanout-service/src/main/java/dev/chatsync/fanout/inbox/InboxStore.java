@@ -1,6 +1,5 @@
 package dev.chatsync.fanout.inbox;
 
-import dev.chatsync.contracts.InboxAppend;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
@@ -11,11 +10,16 @@ public interface InboxStore {
   /**
    * Appends the user's entries, in the order given, at the user's next inbox seqs, skipping each
    * entry whose kind and conversation the inbox already holds at or beyond its progress (a
-   * redelivery or a replay: P2, P8). Correct only with one writer per user at a time, which the
-   * Kafka partition assignment of {@code chat.inbox-appends} (key = user) provides, and with each
-   * kind's entries of a conversation coming in progress order, which their producers provide.
+   * redelivery or a replay: P2, P8), and each message entry that predates a rebuild of the inbox.
+   * Each kind's entries of a conversation must come in progress order, which their producers
+   * provide.
+   *
+   * <p>Fenced: the write applies only if the inbox is where this writer last saw it, so a writer
+   * that stalled while another took the user over writes nothing and moves nothing back; it reads
+   * again and plans again. A crash half-way through leaves entries that whoever writes the inbox
+   * next completes, identically, before anything else.
    *
    * @return the user's new inbox head, or empty if every entry was skipped
    */
-  CompletionStage<OptionalLong> append(String userId, List<InboxAppend> entries);
+  CompletionStage<OptionalLong> append(String userId, List<Arrival> entries);
 }

@@ -17,10 +17,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stage 2: the single writer of each user's inbox (the records of one user share a partition, and
- * a partition has one consumer). Takes the records of a poll together: each user's entries are
- * written with one state read, one batch and one state write, the users of a poll at the same
- * time, and each user whose inbox moved gets one notification. The offsets are committed after
- * all of it; a redelivered poll finds its entries applied and skips them (P2).
+ * a partition has one consumer; the store fences the writes of a consumer that lost the partition
+ * while it stalled). Takes the records of a poll together: each user's entries are written with
+ * one compare-and-set and one batch, the users of a poll at the same time, and each user whose
+ * inbox moved gets one notification. The offsets are committed after all of it; a redelivered
+ * poll finds its entries applied and skips them (P2).
  */
 @Component
 class InboxWriter {
@@ -37,10 +38,9 @@ class InboxWriter {
 
   @KafkaListener(id = "fanout-inbox", topics = Topics.INBOX_APPENDS, batch = "true")
   void write(List<ConsumerRecord<String, byte[]>> records) {
-    Map<String, List<InboxAppend>> byUser = new LinkedHashMap<>();
+    Map<String, List<Arrival>> byUser = new LinkedHashMap<>();
     for (Received<InboxAppend> received : deadLetters.decode(Topics.INBOX_APPEND, records)) {
-      InboxAppend entry = received.value();
-      byUser.computeIfAbsent(entry.userId(), user -> new ArrayList<>()).add(entry);
+      byUser.computeIfAbsent(received.value().userId(), user -> new ArrayList<>()).add(new Arrival(received.value(), received.offset()));
     }
     List<CompletableFuture<?>> users = new ArrayList<>(byUser.size());
     byUser.forEach((userId, entries) -> users.add(inboxes.append(userId, entries).toCompletableFuture()

@@ -30,7 +30,7 @@ class AckController {
     if (request == null || request.upTo() == null || request.upTo() < 0) {
       return Mono.error(Problems.invalid("upTo", "must be an inbox seq of at least 0"));
     }
-    return inbox.head(caller.userId()).flatMap(head -> request.upTo() > head
+    return inbox.bounds(caller.userId()).map(bounds -> bounds.head()).flatMap(head -> request.upTo() > head
         ? Mono.error(Problems.invalid("upTo", "is beyond the inbox head " + head))
         : cursors.acknowledge(caller.userId(), caller.deviceId(), request.upTo()));
   }

@@ -8,14 +8,11 @@ import reactor.core.publisher.Mono;
 /** Reads users' inboxes and the messages they refer to. */
 public interface InboxReader {
 
-  /**
-   * The user's inbox head: every entry up to it is readable (stage 2 writes an entry before it
-   * moves the head), unless expired. 0 for a user with no inbox yet.
-   */
-  Mono<Long> head(String userId);
+  /** The user's inbox head and low-water mark, from one small read (never the entries). */
+  Mono<InboxBounds> bounds(String userId);
 
-  /** Up to {@code limit} entries of the user's inbox with seq greater than {@code after}, ascending. */
-  Mono<List<InboxEntry>> entriesAfter(String userId, long after, int limit);
+  /** Up to {@code limit} entries of the user's inbox with {@code after < seq <= upTo}, ascending. */
+  Mono<List<InboxEntry>> entriesAfter(String userId, long after, long upTo, int limit);
 
   /**
    * The messages at {@code seqs} of the conversation's storage timeline, by seq; a seq that is not

@@ -44,21 +44,46 @@ public class SyncService {
 
   /**
    * The entries after {@code after}, without acknowledging anything: for the stream, where a
-   * socket write proves no delivery (DESIGN.md idea 4). 410 if the entries after it expired.
+   * socket write proves no delivery (DESIGN.md idea 4).
    *
-   * @param knownHead an inbox head the caller knows to be written (a notification's), or null to
-   *     read the head
+   * <p>A cursor below the inbox's low-water mark (or above its head: a cursor from before a
+   * rebuild) is answered 410 from the one small read of the bounds, whatever lies below it (P7: a
+   * stale cursor never makes Cassandra walk the tombstones of expired entries). Above the mark
+   * every entry up to the head exists or is being written (stage 2 allocates seqs before it writes
+   * the entries), so a page is the run of consecutive seqs after the cursor and stops at the first
+   * one missing: it comes with a later page, never skipped (P4).
+   *
+   * @param knownHead an inbox head known to be written (a notification's), or null to read the
+   *     bounds; a notified stream already stands on a valid cursor
    */
   public Mono<SyncPage> page(String userId, long after, int pageSize, Long knownHead) {
-    // The head first: every entry up to it is readable by then, so a missing entry after the
-    // cursor can only have expired (P4: the page never skips one silently).
-    Mono<Long> heads = knownHead != null ? Mono.just(knownHead) : inbox.head(userId);
-    return heads.flatMap(head -> inbox.entriesAfter(userId, after, pageSize + 1).flatMap(found -> {
-      if (after < head && (found.isEmpty() || found.get(0).seq() > after + 1)) {
-        return Mono.error(Problems.cursorExpired(after, head));
-      }
-      return resolve(found, after, pageSize);
-    }));
+    Mono<Long> head = knownHead != null ? Mono.just(knownHead) : inbox.bounds(userId).flatMap(bounds -> validHead(after, bounds));
+    return head.flatMap(upTo -> after >= upTo
+        ? Mono.just(new SyncPage(List.of(), after, false))
+        : inbox.entriesAfter(userId, after, upTo, pageSize + 1).flatMap(found -> {
+          List<InboxEntry> run = consecutive(found, after);
+          if (run.isEmpty() && knownHead != null) {
+            // Nothing where the notification said: see whether the cursor is still valid.
+            return page(userId, after, pageSize, null);
+          }
+          return resolve(run, after, pageSize);
+        }));
+  }
+
+  private static Mono<Long> validHead(long after, InboxBounds bounds) {
+    if (after > bounds.head() || after < bounds.lowWater()) {
+      return Mono.error(Problems.cursorExpired(after, bounds.head()));
+    }
+    return Mono.just(bounds.head());
+  }
+
+  /** The entries at after + 1, after + 2, ... up to the first seq missing. */
+  private static List<InboxEntry> consecutive(List<InboxEntry> found, long after) {
+    int length = 0;
+    while (length < found.size() && found.get(length).seq() == after + 1 + length) {
+      length++;
+    }
+    return found.subList(0, length);
   }
 
   private Mono<SyncPage> resolve(List<InboxEntry> found, long from, int pageSize) {

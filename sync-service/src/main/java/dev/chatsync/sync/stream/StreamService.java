@@ -2,6 +2,7 @@ package dev.chatsync.sync.stream;
 
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.sync.ack.DeviceCursors;
 import dev.chatsync.sync.inbox.SyncEntry;
 import dev.chatsync.sync.inbox.SyncService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,18 +19,21 @@ import reactor.core.publisher.Mono;
  * between is missed), and then, on each wakeup or heartbeat, reads the inbox after the last entry
  * it sent: a notification is only a hint, so a lost one delays an entry until the next heartbeat
  * and never loses it, and the same entry is never sent twice (P4). A reconnect with
- * {@code Last-Event-ID} goes on after that entry.
+ * {@code Last-Event-ID} goes on after that entry; a stream opened with neither it nor
+ * {@code ?after=} starts after what the device acknowledged, not at the start of the inbox.
  */
 @Service
 public class StreamService {
 
   private final SyncService inbox;
   private final InboxWakeups wakeups;
+  private final DeviceCursors cursors;
   private final StreamProperties properties;
 
-  StreamService(SyncService inbox, InboxWakeups wakeups, StreamProperties properties) {
+  StreamService(SyncService inbox, InboxWakeups wakeups, DeviceCursors cursors, StreamProperties properties) {
     this.inbox = inbox;
     this.wakeups = wakeups;
+    this.cursors = cursors;
     this.properties = properties;
   }
 
@@ -46,10 +50,14 @@ public class StreamService {
   private static final ServerSentEvent<Object> OPENED = ServerSentEvent.builder().comment("open").build();
 
   public Flux<ServerSentEvent<Object>> stream(Caller caller, Long after) {
-    long from = after == null ? 0 : after;
-    if (from < 0) {
+    if (after != null && after < 0) {
       return Flux.error(Problems.invalid("Last-Event-ID", "must be an inbox seq of at least 0"));
     }
+    Mono<Long> from = after != null ? Mono.just(after) : cursors.cursor(caller.userId(), caller.deviceId());
+    return from.flatMapMany(start -> streamAfter(caller, start));
+  }
+
+  private Flux<ServerSentEvent<Object>> streamAfter(Caller caller, long from) {
     AtomicLong lastSent = new AtomicLong(from);
     // merge subscribes in order: the wakeups are registered before the backlog read is asked for.
     Flux<Wake> wakes = Flux.merge(

@@ -1,19 +1,25 @@
 package dev.chatsync.sync.inbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -92,12 +98,13 @@ class SyncIT {
 
   @Test
   void aDeviceBehindExpiredEntriesGets410WithTheHead() {
-    // Entries 1 to 7 expired; 8 to 10 are left.
+    // Entries 1 to 7 expired; 8 to 10 are left. Stage 2 noted the head 7 when it first wrote
+    // within the last TTL (60 s here): everything above it is younger than the TTL.
     for (long seq = 8; seq <= 10; seq++) {
       storeMessage(seq);
       storeInboxEntry(bob, seq, seq);
     }
-    setHead(bob, 10);
+    setState(bob, 10, 60, Map.of(System.currentTimeMillis() - 10_000, 7L));
 
     as(bob).get().uri("/api/v1/sync?after=3").exchange()
         .expectStatus().isEqualTo(410)
@@ -143,6 +150,57 @@ class SyncIT {
         .expectBody().jsonPath("$.field").isEqualTo("after");
   }
 
+  /**
+   * A device back after the TTL, or a new one, of a user whose inbox had 100,000 entries: they
+   * expired, but Cassandra keeps them as tombstones for gc_grace_seconds, and a read that walks
+   * them gets slow, then fails past 100,000. The answer comes from the low-water mark instead.
+   */
+  @Test
+  void aStaleCursorOverAHundredThousandExpiredEntriesIsAnsweredAtOnce() throws Exception {
+    String busy = "busy-" + suffix;
+    long writtenFrom = System.currentTimeMillis();
+    int entries = 100_000;
+    var insert = cql.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, message_id, "
+        + "created_at) VALUES (?, ?, 'message', ?, ?, 'm', ?) USING TTL 1");
+    Semaphore inFlight = new Semaphore(256);
+    for (long seq = 1; seq <= entries; seq++) {
+      inFlight.acquire();
+      cql.executeAsync(insert.bind(busy, seq, conversationId, seq, Instant.now())).whenComplete((done, failed) -> inFlight.release());
+    }
+    inFlight.acquire(256);
+    setState(busy, entries, 1, Map.of(writtenFrom, 0L));
+    await().atMost(Duration.ofSeconds(30)).until(() -> cql.execute("SELECT inbox_seq FROM inbox_by_user WHERE user_id = ? "
+        + "AND inbox_seq >= ? LIMIT 1", busy, (long) entries).one() == null);
+    page(bob, "");
+
+    long started = System.nanoTime();
+    as(busy).get().uri("/api/v1/sync?after=0").exchange()
+        .expectStatus().isEqualTo(410)
+        .expectBody().jsonPath("$.headSeq").isEqualTo(entries);
+    long answeredMillis = (System.nanoTime() - started) / 1_000_000;
+
+    long scanStarted = System.nanoTime();
+    String scan;
+    try {
+      cql.execute("SELECT inbox_seq FROM inbox_by_user WHERE user_id = ? AND inbox_seq > 0 LIMIT 101", busy);
+      scan = "answered in " + (System.nanoTime() - scanStarted) / 1_000_000 + " ms";
+    } catch (RuntimeException failed) {
+      scan = "failed after " + (System.nanoTime() - scanStarted) / 1_000_000 + " ms: " + failed.getMessage();
+    }
+    long streamStarted = System.nanoTime();
+    ServerSentEvent<String> told = as(busy).get().uri("/api/v1/stream").header("Last-Event-ID", "0")
+        .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
+        .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {}).getResponseBody()
+        .filter(event -> event.event() != null).blockFirst(Duration.ofSeconds(10));
+    long streamMillis = (System.nanoTime() - streamStarted) / 1_000_000;
+
+    System.out.println("[410] a cursor behind " + entries + " expired entries: /sync 410 in " + answeredMillis
+        + " ms, the stream's cursor-expired in " + streamMillis + " ms; the scan the old answer made: " + scan);
+    assertThat(answeredMillis).isLessThan(500);
+    assertThat(told.event()).isEqualTo("cursor-expired");
+    assertThat(streamMillis).isLessThan(500);
+  }
+
   private SyncPage page(String userId, String query) {
     return as(userId).get().uri("/api/v1/sync" + query).exchange()
         .expectStatus().isOk().expectBody(SyncPage.class).returnResult().getResponseBody();
@@ -160,6 +218,12 @@ class SyncIT {
 
   private void setHead(String userId, long head) {
     cql.execute("UPDATE inbox_state SET head_seq = ? WHERE user_id = ?", head, userId);
+  }
+
+  /** The state as stage 2 writes it: head, the TTL of the entries and the low-water marks. */
+  private void setState(String userId, long head, int ttlSeconds, Map<Long, Long> horizon) {
+    cql.execute("UPDATE inbox_state SET head_seq = ?, base = 0, entry_ttl = ?, horizon = ? WHERE user_id = ?", head, ttlSeconds,
+        horizon, userId);
   }
 
   private Long cursor(String userId, String deviceId) {

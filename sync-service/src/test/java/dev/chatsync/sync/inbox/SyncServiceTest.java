@@ -19,6 +19,8 @@ class SyncServiceTest {
 
   private final Caller bob = new Caller("bob", "phone");
   private final List<InboxEntry> entries = new ArrayList<>();
+  private long lowWater;
+  private Long head;
   private final Map<String, Long> cursors = new ConcurrentHashMap<>();
   private final DeviceCursors deviceCursors = new DeviceCursors() {
     @Override
@@ -34,13 +36,13 @@ class SyncServiceTest {
   };
   private final InboxReader reader = new InboxReader() {
     @Override
-    public Mono<Long> head(String userId) {
-      return Mono.just(entries.stream().mapToLong(InboxEntry::seq).max().orElse(0));
+    public Mono<InboxBounds> bounds(String userId) {
+      return Mono.just(new InboxBounds(head != null ? head : entries.stream().mapToLong(InboxEntry::seq).max().orElse(0), lowWater));
     }
 
     @Override
-    public Mono<List<InboxEntry>> entriesAfter(String userId, long after, int limit) {
-      return Mono.just(entries.stream().filter(e -> e.seq() > after).limit(limit).toList());
+    public Mono<List<InboxEntry>> entriesAfter(String userId, long after, long upTo, int limit) {
+      return Mono.just(entries.stream().filter(e -> e.seq() > after && e.seq() <= upTo).limit(limit).toList());
     }
 
     @Override
@@ -103,19 +105,49 @@ class SyncServiceTest {
   }
 
   @Test
-  void aCursorBehindExpiredEntriesIsA410WithTheHead() {
+  void aCursorBelowTheLowWaterMarkIsA410WithTheHeadWhateverTheInboxHolds() {
     // Entries 1 and 2 expired; 3 to 5 are left.
     for (long seq = 3; seq <= 5; seq++) {
       entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
     }
+    lowWater = 2;
 
-    assertThatThrownBy(() -> sync.sync(bob, 0L, 10).block())
+    assertExpired(0L, 5);
+    assertExpired(1L, 5);
+    assertThat(sync.sync(bob, 2L, 10).block().entries()).hasSize(3);
+  }
+
+  @Test
+  void aCursorAboveTheHeadComesFromBeforeARebuildAndIsA410() {
+    entries.add(new InboxEntry(1, "message", "conv", 1, "m1"));
+
+    assertExpired(7L, 1);
+  }
+
+  @Test
+  void aPageStopsAtAnEntryNotWrittenYetAndTheNextPageHasIt() {
+    // Seqs 1-5 allocated; 3 is still being written.
+    for (long seq : new long[] {1, 2, 4, 5}) {
+      entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
+    }
+
+    SyncPage first = sync.sync(bob, 0L, 10).block();
+    assertThat(first.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L);
+    assertThat(first.nextAfter()).isEqualTo(2);
+    assertThat(first.hasMore()).isFalse();
+    assertThat(sync.sync(bob, 2L, 10).block().entries()).as("the hole itself is no 410").isEmpty();
+
+    entries.add(2, new InboxEntry(3, "message", "conv", 3, "m3"));
+    assertThat(sync.sync(bob, 2L, 10).block().entries()).extracting(SyncEntry::seq).containsExactly(3L, 4L, 5L);
+  }
+
+  private void assertExpired(Long after, long headSeq) {
+    assertThatThrownBy(() -> sync.sync(bob, after, 10).block())
         .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
           assertThat(e.getStatusCode().value()).isEqualTo(410);
           assertThat(e.getBody().getType().toString()).endsWith("/cursor-expired");
-          assertThat(e.getBody().getProperties()).containsEntry("headSeq", 5L);
+          assertThat(e.getBody().getProperties()).containsEntry("headSeq", headSeq);
         });
-    assertThat(sync.sync(bob, 2L, 10).block().entries()).hasSize(3);
   }
 
   @Test

@@ -109,9 +109,26 @@ class StreamIT {
   }
 
   @Test
+  void aStreamOpenedWithoutACursorStartsAfterWhatTheDeviceAcknowledged() {
+    StreamFixture fixture = new StreamFixture(cql, web, identity, "conv-" + suffix);
+    for (long seq = 1; seq <= 3; seq++) {
+      fixture.deliver(bob, seq);
+    }
+    cql.execute("UPDATE device_cursors SET acked_seq = 2 WHERE user_id = ? AND device_id = 'phone'", bob);
+
+    StepVerifier.create(fixture.open(bob, null))
+        .assertNext(event -> assertThat(event.id()).isEqualTo("3"))
+        .thenCancel()
+        .verify(Duration.ofSeconds(30));
+  }
+
+  @Test
   void aDeviceBehindExpiredEntriesIsToldAndTheStreamEnds() {
     StreamFixture fixture = new StreamFixture(cql, web, identity, "conv-" + suffix);
     fixture.deliver(bob, 5);
+    // Entries 1-4 expired: stage 2 noted head 4 when it first wrote within the last TTL.
+    cql.execute("UPDATE inbox_state SET entry_ttl = 60, horizon = ? WHERE user_id = ?",
+        java.util.Map.of(System.currentTimeMillis() - 1_000, 4L), bob);
 
     StepVerifier.create(fixture.open(bob, "1"))
         .assertNext(event -> {

@@ -9,161 +9,171 @@ import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import dev.chatsync.contracts.InboxAppend;
-import dev.chatsync.contracts.InboxKind;
+import dev.chatsync.contracts.Memo;
 import dev.chatsync.fanout.FanoutProperties;
+import dev.chatsync.fanout.inbox.Arrival;
+import dev.chatsync.fanout.inbox.InboxPlan;
+import dev.chatsync.fanout.inbox.InboxState;
 import dev.chatsync.fanout.inbox.InboxStore;
+import dev.chatsync.fanout.inbox.PlannedEntry;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
+/**
+ * Stage 2's writes, fenced (see {@link InboxStore}): one compare-and-set on the user's
+ * {@code inbox_state} row allocates the seqs, moves the progress and records the entries as
+ * pending; then the entries, then the conversation list. Whoever reads a state with pending
+ * entries writes them again first (the same rows at the same seqs, so any number of writers
+ * agree), which closes the hole a crash between the two writes leaves.
+ */
 @Repository
 class CassandraInboxStore implements InboxStore {
 
-  /** Statements per batch: an inbox row is about 150 bytes, so a batch stays near 8 KB. */
-  static final int BATCH = 50;
+  /** Statements per unlogged batch of one partition: far below Cassandra's batch size limits. */
+  private static final int BATCH = 50;
+  /** Compare-and-set rounds before the poll fails and is retried whole. */
+  private static final int ATTEMPTS = 8;
+  private static final TypeReference<List<PlannedEntry>> PENDING = new TypeReference<>() {};
 
   private final CqlSession session;
   private final int ttlSeconds;
+  private final Clock clock = Clock.systemUTC();
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final InboxReservations reservations;
+  private final ConversationListUpdates list;
+  /**
+   * Each user's state as this instance last wrote or read it: saves the read before a write. It
+   * may be stale (another instance took the user over meanwhile); the compare-and-set then fails
+   * and the state is read again, so staleness costs a round, never a wrong write.
+   */
+  private final Memo<String, InboxState> known = new Memo<>(50_000);
   private final PreparedStatement selectState;
+  private final PreparedStatement write;
+  private final PreparedStatement writeWithHorizon;
   private final PreparedStatement insertEntry;
-  private final PreparedStatement updateState;
-  private final PreparedStatement updateConversation;
-  private final PreparedStatement updateOwnConversation;
-  private final PreparedStatement updateReadConversation;
 
   CassandraInboxStore(CqlSession session, FanoutProperties properties) {
     this.session = session;
     this.ttlSeconds = Math.toIntExact(properties.inboxTtl().toSeconds());
-    selectState = session.prepare("SELECT head_seq, applied[?] AS applied_seq FROM inbox_state WHERE user_id = ?");
+    this.reservations = new InboxReservations(session);
+    this.list = new ConversationListUpdates(session.prepare(ConversationListUpdates.DELIVERED),
+        session.prepare(ConversationListUpdates.DELIVERED_OWN), session.prepare(ConversationListUpdates.READ));
+    selectState = session.prepare("SELECT head_seq, base, reserved, planned_at, horizon, applied, pending, rebuilt_at_offset "
+        + "FROM inbox_state WHERE user_id = ?");
+    String set = "UPDATE inbox_state SET head_seq = :head, base = :base, reserved = :reserved, planned_at = :planned_at, "
+        + "entry_ttl = :ttl, applied = applied + :applied, pending = :pending";
+    String condition = " WHERE user_id = :user_id IF head_seq = :expected";
+    write = session.prepare(set + condition);
+    writeWithHorizon = session.prepare(set + ", horizon = :horizon" + condition);
     insertEntry = session.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, "
         + "message_id, actors, change, created_at) VALUES (:user_id, :inbox_seq, :kind, :conversation_id, :conversation_seq, "
         + ":message_id, :actors, :change, :created_at) USING TTL :ttl");
-    updateState = session.prepare("UPDATE inbox_state SET head_seq = ?, applied = applied + ? WHERE user_id = ?");
-    updateConversation = session.prepare("UPDATE conversations_by_user SET last_seq = ?, last_active_at = ? "
-        + "WHERE user_id = ? AND conversation_id = ?");
-    updateReadConversation = session.prepare("UPDATE conversations_by_user SET read_seq = ? WHERE user_id = ? AND conversation_id = ?");
-    updateOwnConversation = session.prepare("UPDATE conversations_by_user SET last_seq = ?, last_active_at = ?, own_last_seq = ? "
-        + "WHERE user_id = ? AND conversation_id = ?");
   }
 
   @Override
-  public CompletionStage<OptionalLong> append(String userId, List<InboxAppend> entries) {
-    return readState(userId, entries).thenCompose(state -> {
-      Plan plan = plan(userId, entries, state);
-      if (plan.rows().isEmpty()) {
-        return CompletableFuture.completedFuture(OptionalLong.empty());
+  public CompletionStage<OptionalLong> append(String userId, List<Arrival> arrivals) {
+    InboxState remembered = known.get(userId);
+    CompletionStage<InboxState> state = remembered != null ? CompletableFuture.completedFuture(remembered) : read(userId);
+    return state.thenCompose(found -> attempt(userId, arrivals, found, ATTEMPTS)).whenComplete((head, failed) -> {
+      if (failed != null) {
+        // What was written is unknown: the next write reads the state (and its pending entries).
+        known.forget(userId);
       }
-      // The entries first, then the list, then the state. A crash in between leaves entries above
-      // the head with the state unmoved; the redelivered records then find them unapplied and
-      // rewrite the same entries at the same seqs (P2), since stage 2 sees a user's records in the
-      // same order every time and assigns seqs from the state alone.
-      return executeAll(plan.rows())
-          .thenCompose(written -> executeAll(plan.listUpdates()))
-          .thenCompose(listed -> execute(updateState.bind(plan.head(), plan.applied(), userId)))
-          .thenApply(stored -> OptionalLong.of(plan.head()));
     });
   }
 
-  /** The head and, for each kind and conversation among the entries, the progress applied so far. */
-  private record State(long head, Map<String, Long> applied) {}
-
-  private CompletionStage<State> readState(String userId, List<InboxAppend> entries) {
-    Set<String> keys = new LinkedHashSet<>();
-    entries.forEach(entry -> keys.add(InboxKind.progressKey(entry.kind(), entry.conversationId())));
-    Map<String, CompletableFuture<Row>> reads = new LinkedHashMap<>();
-    keys.forEach(key -> reads.put(key, execute(selectState.bind(key, userId)).thenApply(AsyncResultSet::one)));
-    return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
-      long head = 0;
-      Map<String, Long> applied = new HashMap<>();
-      for (var read : reads.entrySet()) {
-        Row row = read.getValue().join();
-        head = row == null || row.isNull("head_seq") ? 0 : row.getLong("head_seq");
-        applied.put(read.getKey(), row == null || row.isNull("applied_seq") ? 0 : row.getLong("applied_seq"));
-      }
-      return new State(head, applied);
-    });
-  }
-
-  /** What the entries change: new rows at head + 1..., list updates and progress. */
-  private record Plan(long head, List<BatchableStatement<?>> rows, List<BatchableStatement<?>> listUpdates,
-      Map<String, Long> applied) {}
-
-  private Plan plan(String userId, List<InboxAppend> entries, State state) {
-    long head = state.head();
-    Map<String, Long> applied = new HashMap<>(state.applied());
-    Map<String, Long> moved = new HashMap<>();
-    List<BatchableStatement<?>> rows = new ArrayList<>();
-    Map<String, ListUpdate> list = new LinkedHashMap<>();
-    for (InboxAppend entry : entries) {
-      String key = InboxKind.progressKey(entry.kind(), entry.conversationId());
-      if (entry.progress() <= applied.getOrDefault(key, 0L)) {
-        continue;
-      }
-      head++;
-      applied.put(key, entry.progress());
-      moved.put(key, entry.progress());
-      rows.add(insertEntry(entry, head));
-      list.computeIfAbsent(entry.conversationId(), conversation -> new ListUpdate()).add(entry);
+  private CompletionStage<OptionalLong> attempt(String userId, List<Arrival> arrivals, InboxState state, int attemptsLeft) {
+    InboxPlan plan = InboxPlan.of(state, arrivals, clock.millis(), ttlSeconds);
+    if (plan.isEmpty()) {
+      return CompletableFuture.completedFuture(OptionalLong.empty());
     }
-    List<BatchableStatement<?>> listUpdates = new ArrayList<>();
-    list.forEach((conversationId, update) -> update.statements(userId, conversationId, listUpdates));
-    return new Plan(head, rows, listUpdates, moved);
+    if (attemptsLeft == 0) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the inbox of " + userId + " kept changing under this writer"));
+    }
+    return reservations.cover(userId, plan.head(), state.reserved())
+        .thenCompose(reserved -> execute(compareAndSet(userId, plan, reserved)).thenCompose(result -> {
+          if (!result.wasApplied()) {
+            // Another writer moved the inbox since this one saw it: read, complete, plan again.
+            known.forget(userId);
+            return read(userId).thenCompose(fresh -> attempt(userId, arrivals, fresh, attemptsLeft - 1));
+          }
+          return writeEntries(userId, plan.entries(), plan.plannedAtMicros()).thenApply(written -> {
+            known.remember(userId, plan.after(reserved), (old, now) -> now);
+            return OptionalLong.of(plan.head());
+          });
+        }));
+  }
+
+  private Statement<?> compareAndSet(String userId, InboxPlan plan, long reserved) {
+    BoundStatementBuilder cas = (plan.horizon() == null ? write : writeWithHorizon).boundStatementBuilder()
+        .setString("user_id", userId)
+        .setLong("head", plan.head())
+        .setLong("base", plan.before().base())
+        .setLong("reserved", reserved)
+        .setLong("planned_at", plan.plannedAtMicros())
+        .setInt("ttl", ttlSeconds)
+        .setMap("applied", plan.applied(), String.class, Long.class)
+        .setString("pending", json.writeValueAsString(plan.entries()));
+    if (plan.horizon() != null) {
+      cas.setMap("horizon", plan.horizon(), Long.class, Long.class);
+    }
+    // A user with no state row: "IF head_seq = null" holds for a row that does not exist.
+    return plan.before().exists() ? cas.setLong("expected", plan.expectedHead()).build() : cas.setToNull("expected").build();
+  }
+
+  /** The stored state, with its pending entries written (again) before anyone plans on it. */
+  private CompletionStage<InboxState> read(String userId) {
+    return execute(selectState.bind(userId)).thenCompose(result -> {
+      Row row = result.one();
+      if (row == null || row.isNull("head_seq")) {
+        return reservations.current(userId).thenApply(InboxState::fresh);
+      }
+      InboxState state = new InboxState(true, row.getLong("head_seq"), longOrZero(row, "base"), longOrZero(row, "reserved"),
+          longOrZero(row, "planned_at"), row.getMap("horizon", Long.class, Long.class),
+          row.getMap("applied", String.class, Long.class), pending(row), longOrZero(row, "rebuilt_at_offset"));
+      // Pending entries older than the TTL would only come back to expire again.
+      boolean stale = state.plannedAtMicros() / 1_000 < clock.millis() - ttlSeconds * 1_000L;
+      if (state.pending().isEmpty() || stale) {
+        return CompletableFuture.completedFuture(state);
+      }
+      return writeEntries(userId, state.pending(), state.plannedAtMicros()).thenApply(written -> state);
+    });
+  }
+
+  private List<PlannedEntry> pending(Row row) {
+    String text = row.getString("pending");
+    return text == null || text.isEmpty() ? List.of() : json.readValue(text, PENDING);
   }
 
   /**
-   * The conversation list follows the inbox's message and read entries; each kind comes in seq
-   * order, so only the furthest values of a batch are written. Membership changes update the list
-   * themselves (message-service), and receipts, or a kind newer than this code, do not show in it.
+   * The entries, then the conversation list. The same entries written twice are the same rows
+   * (created_at is the write's time, not the clock's), so a repeat changes nothing a device sees.
    */
-  private final class ListUpdate {
-    private long lastSeq;
-    private Instant lastActiveAt;
-    private long ownLastSeq;
-    private long readSeq;
-
-    void add(InboxAppend entry) {
-      if (InboxKind.READ.wireName().equals(entry.kind())) {
-        readSeq = Math.max(readSeq, entry.conversationSeq());
-      } else if (InboxKind.MESSAGE.wireName().equals(entry.kind()) && entry.conversationSeq() > lastSeq) {
-        lastSeq = entry.conversationSeq();
-        lastActiveAt = Instant.ofEpochMilli(entry.sentAtMillis());
-        if (entry.userId().equals(entry.senderId())) {
-          ownLastSeq = entry.conversationSeq();
-        }
-      }
-    }
-
-    void statements(String userId, String conversationId, List<BatchableStatement<?>> into) {
-      if (lastSeq > 0) {
-        into.add(ownLastSeq > 0
-            ? updateOwnConversation.bind(lastSeq, lastActiveAt, ownLastSeq, userId, conversationId)
-            : updateConversation.bind(lastSeq, lastActiveAt, userId, conversationId));
-      }
-      if (readSeq > 0) {
-        into.add(updateReadConversation.bind(readSeq, userId, conversationId));
-      }
-    }
+  private CompletableFuture<?> writeEntries(String userId, List<PlannedEntry> entries, long plannedAtMicros) {
+    Instant createdAt = Instant.ofEpochMilli(plannedAtMicros / 1_000);
+    List<BatchableStatement<?>> rows = new ArrayList<>(entries.size());
+    entries.forEach(planned -> rows.add(insertEntry(userId, planned, createdAt)));
+    return executeAll(rows).thenCompose(written -> executeAll(list.of(userId, entries, plannedAtMicros)));
   }
 
   /** Absent values stay unset: a bound null would write a tombstone into every entry. */
-  private BatchableStatement<?> insertEntry(InboxAppend entry, long seq) {
+  private BatchableStatement<?> insertEntry(String userId, PlannedEntry planned, Instant createdAt) {
+    var entry = planned.entry();
     BoundStatementBuilder insert = insertEntry.boundStatementBuilder()
-        .setString("user_id", entry.userId())
-        .setLong("inbox_seq", seq)
+        .setString("user_id", userId)
+        .setLong("inbox_seq", planned.seq())
         .setString("kind", entry.kind())
         .setString("conversation_id", entry.conversationId())
         .setLong("conversation_seq", entry.conversationSeq())
-        .setInstant("created_at", Instant.now())
+        .setInstant("created_at", createdAt)
         .setInt("ttl", ttlSeconds);
     if (entry.messageId() != null) {
       insert.setString("message_id", entry.messageId());
@@ -177,10 +187,7 @@ class CassandraInboxStore implements InboxStore {
     return insert.build();
   }
 
-  /**
-   * One partition's statements, in unlogged batches of at most {@link #BATCH} (one write each, far
-   * below Cassandra's batch size limits), one after the other.
-   */
+  /** One partition's statements, in unlogged batches of at most {@link #BATCH}, one after the other. */
   private CompletableFuture<?> executeAll(List<BatchableStatement<?>> statements) {
     CompletableFuture<?> done = CompletableFuture.completedFuture(null);
     for (int from = 0; from < statements.size(); from += BATCH) {
@@ -189,6 +196,10 @@ class CassandraInboxStore implements InboxStore {
       done = done.thenCompose(previous -> execute(write));
     }
     return done;
+  }
+
+  private static long longOrZero(Row row, String column) {
+    return row.isNull(column) ? 0 : row.getLong(column);
   }
 
   private CompletableFuture<AsyncResultSet> execute(Statement<?> statement) {

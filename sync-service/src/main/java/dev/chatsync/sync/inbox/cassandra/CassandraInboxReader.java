@@ -5,12 +5,15 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.contracts.InboxHorizon;
 import dev.chatsync.contracts.Memo;
 import dev.chatsync.contracts.StorageTimeline;
+import dev.chatsync.sync.inbox.InboxBounds;
 import dev.chatsync.sync.inbox.InboxEntry;
 import dev.chatsync.sync.inbox.InboxProperties;
 import dev.chatsync.sync.inbox.InboxReader;
 import dev.chatsync.sync.inbox.Message;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,7 +29,8 @@ import reactor.core.publisher.Mono;
 class CassandraInboxReader implements InboxReader {
 
   private final CqlSession session;
-  private final PreparedStatement selectHead;
+  private final Clock clock = Clock.systemUTC();
+  private final PreparedStatement selectBounds;
   private final PreparedStatement selectEntries;
   private final PreparedStatement selectMessages;
   /**
@@ -41,10 +45,10 @@ class CassandraInboxReader implements InboxReader {
   CassandraInboxReader(CqlSession session, InboxProperties properties) {
     this.session = session;
     this.recentMessages = new Memo<>(properties.rememberedMessages());
-    selectHead = session.prepare("SELECT head_seq FROM inbox_state WHERE user_id = ?");
+    selectBounds = session.prepare("SELECT head_seq, base, horizon, entry_ttl FROM inbox_state WHERE user_id = ?");
     selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id, actors, change "
         + "FROM inbox_by_user "
-        + "WHERE user_id = ? AND inbox_seq > ? LIMIT ?");
+        + "WHERE user_id = ? AND inbox_seq > ? AND inbox_seq <= ? LIMIT ?");
     // One query per timeline partition for all the seqs a page needs there (a page is mostly
     // consecutive seqs of a few conversations), not one per entry.
     selectMessages = session.prepare("SELECT seq, message_id, client_msg_id, sender_id, type, body, sent_at "
@@ -52,16 +56,23 @@ class CassandraInboxReader implements InboxReader {
   }
 
   @Override
-  public Mono<Long> head(String userId) {
-    return execute(selectHead.bind(userId)).map(result -> {
+  public Mono<InboxBounds> bounds(String userId) {
+    return execute(selectBounds.bind(userId)).map(result -> {
       Row row = result.one();
-      return row == null || row.isNull("head_seq") ? 0L : row.getLong("head_seq");
+      if (row == null || row.isNull("head_seq")) {
+        return new InboxBounds(0, 0);
+      }
+      long head = row.getLong("head_seq");
+      long base = row.isNull("base") ? 0 : row.getLong("base");
+      Integer ttl = row.isNull("entry_ttl") ? null : row.getInt("entry_ttl");
+      return new InboxBounds(head,
+          InboxHorizon.lowWater(base, head, row.getMap("horizon", Long.class, Long.class), ttl, clock.millis()));
     });
   }
 
   @Override
-  public Mono<List<InboxEntry>> entriesAfter(String userId, long after, int limit) {
-    return execute(selectEntries.bind(userId, after, limit)).map(result -> {
+  public Mono<List<InboxEntry>> entriesAfter(String userId, long after, long upTo, int limit) {
+    return execute(selectEntries.bind(userId, after, upTo, limit)).map(result -> {
       List<InboxEntry> entries = new ArrayList<>(limit);
       // LIMIT is at most MAX_LIMIT + 1, within the driver's first page.
       for (Row row : result.currentPage()) {

@@ -28,7 +28,7 @@ import reactor.core.publisher.Sinks;
 @Component("streamWakeups")
 class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndicator {
 
-  private final Map<String, Sinks.Many<Long>> byUser = new ConcurrentHashMap<>();
+  private final Map<String, Wakeup> byUser = new ConcurrentHashMap<>();
   private volatile boolean assigned;
   private final DeadLetters deadLetters;
 
@@ -36,10 +36,29 @@ class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndica
     this.deadLetters = deadLetters;
   }
 
+  /** A user's sink and how many streams hold it, both changed only inside the map's lock for the user. */
+  private static final class Wakeup {
+    final Sinks.Many<Long> sink = Sinks.many().multicast().directBestEffort();
+    int holders;
+  }
+
+  /**
+   * A stream takes the user's sink when it subscribes and gives it back when it ends; the sink
+   * goes when its last holder does. Counting holders, not the sink's subscribers, keeps a sink
+   * that a second stream has taken but not yet subscribed to from being dropped by the first
+   * stream's end (its pushes would then wait for heartbeats).
+   */
   @Override
   public Flux<Long> of(String userId) {
-    return byUser.computeIfAbsent(userId, id -> Sinks.many().multicast().directBestEffort()).asFlux()
-        .doFinally(signal -> byUser.computeIfPresent(userId, (id, sink) -> sink.currentSubscriberCount() == 0 ? null : sink));
+    return Flux.defer(() -> {
+      Wakeup taken = byUser.compute(userId, (id, wakeup) -> {
+        Wakeup held = wakeup == null ? new Wakeup() : wakeup;
+        held.holders++;
+        return held;
+      });
+      return taken.sink.asFlux().doFinally(signal -> byUser.computeIfPresent(userId, (id, wakeup) -> --wakeup.holders == 0
+          ? null : wakeup));
+    });
   }
 
   /** Called with the partitions' positions resolved: from here on, no notification is missed. */
@@ -66,9 +85,9 @@ class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndica
       properties = {"auto.offset.reset=latest", "enable.auto.commit=true"})
   void notified(ConsumerRecord<String, byte[]> record) {
     deadLetters.decode(Topics.INBOX_NOTIFIED, record).ifPresent(note -> {
-      Sinks.Many<Long> sink = byUser.get(note.userId());
-      if (sink != null) {
-        sink.tryEmitNext(note.headSeq());
+      Wakeup wakeup = byUser.get(note.userId());
+      if (wakeup != null) {
+        wakeup.sink.tryEmitNext(note.headSeq());
       }
     });
   }

@@ -1,0 +1,65 @@
+package dev.chatsync.contracts;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How far back a user's inbox is still whole: its low-water mark. Written by fanout stage 2 into
+ * {@code inbox_state}, read by sync-service to answer a stale cursor with 410 from one small read,
+ * never by scanning the tombstones of expired entries (DESIGN.md section 4a).
+ *
+ * <p>Two things make entries go: expiry (each entry lives {@code ttlSeconds} from its write) and
+ * a rebuild, which starts a new generation of the inbox above {@code base}. For expiry, stage 2
+ * keeps marks: for each time bucket in which it wrote, the head just before its first write in
+ * that bucket. Every entry above such a mark was allocated, and so written, after the bucket
+ * began; so the mark of the first bucket that began after {@code now - ttl} bounds the expired
+ * entries from above. The answer errs only towards 410 (by at most a bucket, a hundredth of the
+ * TTL, plus a clock-skew margin), never towards a cursor whose entries are gone.
+ */
+public final class InboxHorizon {
+
+  /** Buckets per TTL: the marks of one inbox stay around a hundred numbers. */
+  static final int BUCKETS_PER_TTL = 100;
+  /** Clocks of the writer, the reader and the store disagree by less than this. */
+  static final long MAX_SKEW_MILLIS = 60_000;
+
+  private InboxHorizon() {}
+
+  public static long bucketMillis(int ttlSeconds) {
+    return Math.max(1_000, ttlSeconds * 1_000L / BUCKETS_PER_TTL);
+  }
+
+  /**
+   * The marks after a write at {@code nowMillis} by a writer that found the head at
+   * {@code headBefore}, or null if they stay as they are (a mark is written once a bucket). Marks
+   * older than any reader can ask about are dropped.
+   */
+  public static Map<Long, Long> marksAfterWrite(Map<Long, Long> marks, long headBefore, long nowMillis, int ttlSeconds) {
+    long bucket = bucketMillis(ttlSeconds);
+    long current = nowMillis - Math.floorMod(nowMillis, bucket);
+    if (marks.containsKey(current)) {
+      return null;
+    }
+    TreeMap<Long, Long> next = new TreeMap<>(marks);
+    next.headMap(nowMillis - ttlSeconds * 1_000L - 2 * bucket).clear();
+    next.put(current, headBefore);
+    return next;
+  }
+
+  /**
+   * The inbox seq at and below which entries may be gone: a device whose cursor is below it
+   * cannot be answered from the inbox (410). {@code ttlSeconds} null: the inbox was written before
+   * marks existed, and only the generation's base is known.
+   */
+  public static long lowWater(long base, long head, Map<Long, Long> marks, Integer ttlSeconds, long nowMillis) {
+    if (ttlSeconds == null) {
+      return base;
+    }
+    long ttlMillis = ttlSeconds * 1_000L;
+    long expiredBefore = nowMillis - ttlMillis + Math.min(MAX_SKEW_MILLIS, ttlMillis / 10);
+    Map.Entry<Long, Long> firstAfter = new TreeMap<>(marks).ceilingEntry(expiredBefore);
+    // No write since then: everything up to the head may have expired.
+    long expired = firstAfter == null ? head : firstAfter.getValue();
+    return Math.max(base, Math.min(expired, head));
+  }
+}
