@@ -15,10 +15,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     longer than a broker outage you want to survive without help (P1); at most one hour
  * @param receiptInterval the shortest time between two receipt entries to one sender for one
  *     conversation (API.md: at most one per second)
+ * @param expandPollBudget how long stage 1 works on one poll before it hands the rest back to
+ *     the next poll (P7): keep it well under the consumer's max.poll.interval.ms (default 5
+ *     minutes), or a backlog turns into a rebalance storm
  */
 @ConfigurationProperties("chat.fanout")
 public record FanoutProperties(
     @DefaultValue("7d") Duration inboxTtl,
     @DefaultValue("10s") Duration retryBackoffMax,
     @DefaultValue("1h") Duration republishLookback,
-    @DefaultValue("1s") Duration receiptInterval) {}
+    @DefaultValue("1s") Duration receiptInterval,
+    @DefaultValue("30s") Duration expandPollBudget) {}

@@ -30,14 +30,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Both fanout stages and the republisher on the real broker and node: timeline rows and
  * chat.messages events in, inbox rows and notifications out.
  */
-@SpringBootTest(properties = "chat.fanout.republish-interval=1s")
+@FanoutIntegrationTest
 class FanoutIT {
 
   @Autowired CqlSession cql;

@@ -29,7 +29,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -38,7 +37,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  * valid one with the same key (so the same partition). The valid one takes effect within seconds,
  * and the two bad ones are in the topic's dead-letter topic with their reason.
  */
-@SpringBootTest(properties = "chat.fanout.republish-interval=1s")
+@FanoutIntegrationTest
 class PoisonRecordIT {
 
   private static final Duration PROMPTLY = Duration.ofSeconds(15);

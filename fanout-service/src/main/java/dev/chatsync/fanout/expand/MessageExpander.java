@@ -7,6 +7,11 @@ import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.contracts.kafka.Received;
 import dev.chatsync.contracts.kafka.TopicProducer;
+import dev.chatsync.fanout.FanoutProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,15 +39,23 @@ import org.springframework.stereotype.Component;
  * events when they announce them (an event carries the stored row's fields), the rest from the
  * timeline. An event at or below the conversation's progress was expanded already (a redelivery,
  * a replay, or an event that came after a later one) and is skipped. Progress moves only after
- * the broker has every record of a page, and this listener is the only writer of a conversation's
- * progress (Kafka key = conversation), so a crash re-expands at most one page of each conversation
- * of a poll, which stage 2 absorbs.
+ * the broker has every record of a page, by compare-and-set from the value this expander read, so
+ * a crash re-expands at most one page of each conversation of a poll (stage 2 absorbs it), and an
+ * expander that stalled while another took the conversation over moves nothing.
+ *
+ * <p>A poll's work is bounded ({@code chat.fanout.expand-poll-budget}, P7): one event may announce
+ * a backlog of thousands of messages for a group of a thousand, millions of records. Past the
+ * budget the poll hands its unfinished events back to the next poll and commits the rest, so the
+ * consumer keeps polling well within max.poll.interval.ms and the group never rebalances for it.
  */
 @Component
 class MessageExpander implements ConsumerSeekAware {
 
   static final int PAGE = 500;
-  /** Records a round sends before it waits for the broker, beyond the one page it always sends. */
+  /**
+   * Records a round sends before it waits for the broker: a round always sends at least one
+   * message, so only a group larger than this makes a round larger.
+   */
   static final int ROUND_RECORDS = 10_000;
 
   private final Timeline timeline;
@@ -49,21 +63,35 @@ class MessageExpander implements ConsumerSeekAware {
   private final MemberDirectory members;
   private final TopicProducer<InboxAppend> inboxAppends;
   private final DeadLetters deadLetters;
+  private final Duration pollBudget;
+  private final Counter revoked;
+  private final Clock clock = Clock.systemUTC();
   /**
-   * Each conversation's progress as this instance last read or wrote it. This listener is the only
-   * writer of the progress of the partitions it owns, so while it owns them the remembered value
-   * is the stored one and a poll need not read it. Forgotten at every rebalance: a conversation
-   * that comes back may have been moved on by another instance meanwhile (P2).
+   * Each conversation's progress as this instance last read or wrote it, so that a poll need not
+   * read it. Forgotten at every rebalance: a conversation that comes back may have been moved on
+   * by another instance meanwhile. A stale value costs a failed compare-and-set, never a wrong one.
    */
   private final Memo<String, Long> fannedSoFar = new Memo<>(100_000);
 
   MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends,
-      DeadLetters deadLetters) {
+      DeadLetters deadLetters, FanoutProperties properties, MeterRegistry meters) {
     this.timeline = timeline;
     this.progress = progress;
     this.members = members;
     this.inboxAppends = inboxAppends;
     this.deadLetters = deadLetters;
+    this.pollBudget = properties.expandPollBudget();
+    this.revoked = Counter.builder("chat.fanout.partitions.revoked").tag("stage", "expand")
+        .description("Times stage 1 lost its partitions: rebalances, including those of a poll that took too long")
+        .register(meters);
+  }
+
+  /** A conversation the poll announced: its announced messages, and the index of its first event in the poll. */
+  private record Announced(NavigableMap<Long, TimelineMessage> messages, int firstIndex) {
+
+    long newest() {
+      return messages.lastKey();
+    }
   }
 
   /**
@@ -72,23 +100,38 @@ class MessageExpander implements ConsumerSeekAware {
    * once, up to it.
    */
   @KafkaListener(id = "fanout-expand", topics = Topics.MESSAGES, batch = "true")
-  void expand(List<ConsumerRecord<String, byte[]>> records) {
-    Map<String, NavigableMap<Long, TimelineMessage>> announced = new LinkedHashMap<>();
-    for (Received<MessageAppended> received : deadLetters.decode(Topics.MESSAGE_APPENDED, records)) {
+  void expand(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
+    Instant deadline = clock.instant().plus(pollBudget);
+    Map<String, Announced> announced = new LinkedHashMap<>();
+    List<Received<MessageAppended>> events = deadLetters.decode(Topics.MESSAGE_APPENDED, records);
+    for (Received<MessageAppended> received : events) {
       MessageAppended event = received.value();
-      announced.computeIfAbsent(event.conversationId(), id -> new TreeMap<>()).put(event.seq(), new TimelineMessage(
-          event.conversationId(), event.seq(), event.messageId(), event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
+      int index = records.indexOf(received.record());
+      announced.computeIfAbsent(event.conversationId(), id -> new Announced(new TreeMap<>(), index)).messages().put(event.seq(),
+          new TimelineMessage(event.conversationId(), event.seq(), event.messageId(), event.senderId(),
+              Instant.ofEpochMilli(event.sentAtMillis())));
     }
     Map<String, Long> behind = new LinkedHashMap<>();
     for (var conversation : announced.entrySet()) {
       long fanned = fanned(conversation.getKey());
-      if (fanned < conversation.getValue().lastKey()) {
+      if (fanned < conversation.getValue().newest()) {
         behind.put(conversation.getKey(), fanned);
       }
     }
     while (!behind.isEmpty()) {
+      if (clock.instant().isAfter(deadline)) {
+        // Everything before the first unfinished conversation's first event is done and committed;
+        // from there on the poll's records come again, and expansion goes on from the progress.
+        ack.nack(firstIndex(behind.keySet(), announced), Duration.ZERO);
+        return;
+      }
       behind = expandOnePage(behind, announced);
     }
+    ack.acknowledge();
+  }
+
+  private static int firstIndex(Collection<String> conversations, Map<String, Announced> announced) {
+    return conversations.stream().mapToInt(id -> announced.get(id).firstIndex()).min().orElseThrow();
   }
 
   /**
@@ -99,7 +142,7 @@ class MessageExpander implements ConsumerSeekAware {
    *
    * @return the conversations still behind what their events announced, and where they are
    */
-  private Map<String, Long> expandOnePage(Map<String, Long> behind, Map<String, NavigableMap<Long, TimelineMessage>> announced) {
+  private Map<String, Long> expandOnePage(Map<String, Long> behind, Map<String, Announced> announced) {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     Map<String, Long> reached = new LinkedHashMap<>();
     Map<String, Long> stillBehind = new LinkedHashMap<>();
@@ -110,27 +153,33 @@ class MessageExpander implements ConsumerSeekAware {
         stillBehind.put(conversationId, fanned);
         return;
       }
-      NavigableMap<Long, TimelineMessage> seqs = announced.get(conversationId);
-      List<TimelineMessage> page = announcedRightAfter(seqs, fanned);
+      Announced conversation = announced.get(conversationId);
+      List<TimelineMessage> page = announcedRightAfter(conversation.messages(), fanned);
       if (page.isEmpty()) {
-        page = timeline.after(conversationId, fanned, seqs.lastKey(), PAGE);
+        page = timeline.after(conversationId, fanned, conversation.newest(), PAGE);
       }
       if (page.isEmpty()) {
         throw new IllegalStateException("conversation " + conversationId + " has no seq " + (fanned + 1)
-            + " although an event announced " + seqs.lastKey() + "; retrying");
+            + " although an event announced " + conversation.newest() + "; retrying");
       }
       // The members are read after the page, for each page: every message of the page was appended
       // before this read, so a member added or removed before a message was appended is seen here
       // as such (see MemberService in message-service).
-      sends.addAll(handOver(page, members.members(conversationId)));
-      reached.put(conversationId, page.get(page.size() - 1).seq());
+      List<MemberDirectory.Recipient> recipients = members.members(conversationId);
+      // A page of a big group is many records: only as many messages as fit in a round go (at least one).
+      List<TimelineMessage> handed = page.subList(0, Math.max(1, Math.min(page.size(),
+          (ROUND_RECORDS - sends.size()) / Math.max(1, recipients.size()))));
+      sends.addAll(handOver(handed, recipients));
+      reached.put(conversationId, handed.get(handed.size() - 1).seq());
     });
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-    reached.forEach((conversationId, fanned) -> {
-      progress.advance(conversationId, fanned);
-      fannedSoFar.remember(conversationId, fanned, Math::max);
-      if (fanned < announced.get(conversationId).lastKey()) {
-        stillBehind.put(conversationId, fanned);
+    reached.forEach((conversationId, seq) -> {
+      // Fenced (P1, P2): if someone else moved the progress since it was read, theirs stands and
+      // expansion goes on from it; this round's records were sent and stage 2 absorbs repeats.
+      long now = progress.advance(conversationId, behind.get(conversationId), seq);
+      fannedSoFar.remember(conversationId, now, (old, stored) -> stored);
+      if (now < announced.get(conversationId).newest()) {
+        stillBehind.put(conversationId, now);
       }
     });
     return stillBehind;
@@ -142,7 +191,7 @@ class MessageExpander implements ConsumerSeekAware {
       return known;
     }
     long stored = progress.fanned(conversationId);
-    fannedSoFar.remember(conversationId, stored, Math::max);
+    fannedSoFar.remember(conversationId, stored, (old, read) -> read);
     return stored;
   }
 
@@ -154,6 +203,9 @@ class MessageExpander implements ConsumerSeekAware {
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
     fannedSoFar.clear();
+    if (!partitions.isEmpty()) {
+      revoked.increment();
+    }
   }
 
   /**
@@ -179,9 +231,8 @@ class MessageExpander implements ConsumerSeekAware {
     for (TimelineMessage message : page) {
       for (MemberDirectory.Recipient member : recipients) {
         if (member.receives(message.seq())) {
-          InboxAppend entry = InboxAppend.message(member.userId(), message.conversationId(), message.seq(), message.messageId(),
-              message.senderId(), message.sentAt().toEpochMilli());
-          sends.add(inboxAppends.send(entry));
+          sends.add(inboxAppends.send(InboxAppend.message(member.userId(), message.conversationId(), message.seq(),
+              message.messageId(), message.senderId(), message.sentAt().toEpochMilli())));
         }
       }
     }

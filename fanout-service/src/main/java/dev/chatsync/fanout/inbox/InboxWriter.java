@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,7 +38,7 @@ class InboxWriter {
   }
 
   @KafkaListener(id = "fanout-inbox", topics = Topics.INBOX_APPENDS, batch = "true")
-  void write(List<ConsumerRecord<String, byte[]>> records) {
+  void write(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
     Map<String, List<Arrival>> byUser = new LinkedHashMap<>();
     for (Received<InboxAppend> received : deadLetters.decode(Topics.INBOX_APPEND, records)) {
       byUser.computeIfAbsent(received.value().userId(), user -> new ArrayList<>()).add(new Arrival(received.value(), received.offset()));
@@ -48,5 +49,6 @@ class InboxWriter {
             ? notifications.send(new InboxNotify(userId, head.getAsLong()))
             : CompletableFuture.completedFuture(null))));
     CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).join();
+    ack.acknowledge();
   }
 }

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -54,8 +55,9 @@ class ReadListener {
   }
 
   @KafkaListener(id = "fanout-reads", topics = Topics.READS)
-  void onRead(ConsumerRecord<String, byte[]> record) {
+  void onRead(ConsumerRecord<String, byte[]> record, Acknowledgment ack) {
     deadLetters.decode(Topics.READ_MOVED, record).ifPresent(read -> onRead(read, record.offset()));
+    ack.acknowledge();
   }
 
   private void onRead(ReadMoved read, long offset) {
