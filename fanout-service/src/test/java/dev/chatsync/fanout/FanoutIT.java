@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Both fanout stages and the republisher on the real broker and node: timeline rows and
@@ -253,6 +256,45 @@ class FanoutIT {
     assertThat(inbox(bob).get(0).getList("actors", String.class)).containsExactly(carol);
     // P6: a removed member gets nothing after their removal, receipts included.
     assertThat(inbox(gone)).isEmpty();
+  }
+
+  /** A sweep on a slow store holds a scheduler thread: the receipts' flush must not wait behind it. */
+  @Test
+  void aScheduledJobThatHangsDoesNotHoldUpReceipts(@Autowired TaskScheduler scheduler) throws Exception {
+    addMember(alice, 0);
+    addMember(bob, 0);
+    addMember(carol(), 0);
+    appendToTimeline(1);
+    appendToTimeline(2);
+    readMoved(carol(), 0, 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> inbox(alice).size() == 1);
+
+    CountDownLatch hung = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    scheduler.schedule(() -> {
+      hung.countDown();
+      awaitQuietly(release);
+    }, Instant.now());
+    try {
+      assertThat(hung.await(10, TimeUnit.SECONDS)).isTrue();
+      // Within a second of the first: coalesced, sent by the scheduled flush a second after it.
+      readMoved(bob, 0, 2);
+      await().atMost(Duration.ofSeconds(6)).until(() -> inbox(alice).size() == 2);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  private String carol() {
+    return "carol-" + suffix;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

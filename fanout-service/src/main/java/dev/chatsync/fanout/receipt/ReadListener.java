@@ -13,13 +13,17 @@ import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.Acknowledgment;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,6 +41,8 @@ class ReadListener {
    */
   static final int MAX_SCANNED = 1_000;
   private static final int PAGE = 500;
+  /** How often receipts that waited out their interval are looked for. */
+  private static final long FLUSH_MILLIS = 100;
 
   private final Timeline timeline;
   private final MemberDirectory members;
@@ -44,6 +50,11 @@ class ReadListener {
   private final DeadLetters deadLetters;
   private final ReceiptCoalescer receipts;
   private final Clock clock = Clock.systemUTC();
+  private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "receipt-flush");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   ReadListener(Timeline timeline, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends, DeadLetters deadLetters,
       FanoutProperties properties) {
@@ -73,9 +84,24 @@ class ReadListener {
     }
   }
 
-  @Scheduled(fixedDelay = 100)
-  void flushReceipts() {
-    receipts.flushDue(clock.millis());
+  /**
+   * Receipts waiting out their interval are sent from a thread of their own: on Spring's shared
+   * scheduler they would wait behind any other job, such as a republisher sweep on a slow store.
+   */
+  @PostConstruct
+  void startFlushing() {
+    flusher.scheduleWithFixedDelay(() -> {
+      try {
+        receipts.flushDue(clock.millis());
+      } catch (RuntimeException failed) {
+        log.warn("flushing receipts failed: {}", failed.toString());
+      }
+    }, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void stopFlushing() {
+    flusher.shutdownNow();
   }
 
   /** The senders of the messages the read covered who are still members (P6), the reader excepted. */
