@@ -9,7 +9,8 @@
 #   deploy/local/kafka-tool.sh producer-perf --topic bench.raw --num-records 500000 --record-size 200 \
 #       --throughput -1 --producer-props acks=all bootstrap.servers=127.0.0.1:9092   (the broker's limit)
 #
-# --bootstrap-server is filled in from CHAT_KAFKA_PORT (9092), except for producer-perf.
+# --bootstrap-server is filled in from CHAT_KAFKA_PORT (9092), every broker with CHAT_NODES=3,
+# except for producer-perf.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -23,7 +24,7 @@ esac
 tool="$1"
 shift
 cp="$(classpath_of "$LOCAL_DIR/classpath/kafka/pom.xml" kafka)"
-bootstrap=(--bootstrap-server "127.0.0.1:$CHAT_KAFKA_PORT")
+bootstrap=(--bootstrap-server "$(kafka_bootstrap)")
 [[ "$tool" == producer-perf ]] && bootstrap=()
 exec java -Dlog4j2.configurationFile="$LOCAL_DIR/conf/kafka-tool-log4j2.properties" -cp "$cp" "$main" \
   "${bootstrap[@]}" "$@"

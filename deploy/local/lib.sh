@@ -10,8 +10,16 @@ CHAT_KAFKA_CONTROLLER_PORT="${CHAT_KAFKA_CONTROLLER_PORT:-9093}"
 CHAT_CASSANDRA_PORT="${CHAT_CASSANDRA_PORT:-9042}"
 CHAT_CASSANDRA_STORAGE_PORT="${CHAT_CASSANDRA_STORAGE_PORT:-7000}"
 CHAT_CASSANDRA_JMX_PORT="${CHAT_CASSANDRA_JMX_PORT:-7199}"
-CHAT_KAFKA_HEAP="${CHAT_KAFKA_HEAP:-512m}"
-CHAT_CASSANDRA_HEAP="${CHAT_CASSANDRA_HEAP:-1g}"
+# 1: one Kafka broker and one Cassandra node. 3: three of each, replication 3 (a failure drill on
+# one machine); their heaps are smaller so that six JVMs fit beside the services.
+CHAT_NODES="${CHAT_NODES:-1}"
+if [[ "$CHAT_NODES" == 3 ]]; then
+  CHAT_KAFKA_HEAP="${CHAT_KAFKA_HEAP:-384m}"
+  CHAT_CASSANDRA_HEAP="${CHAT_CASSANDRA_HEAP:-768m}"
+else
+  CHAT_KAFKA_HEAP="${CHAT_KAFKA_HEAP:-512m}"
+  CHAT_CASSANDRA_HEAP="${CHAT_CASSANDRA_HEAP:-1g}"
+fi
 CHAT_START_TIMEOUT="${CHAT_START_TIMEOUT:-180}"
 
 mkdir -p "$CHAT_DATA_DIR"
@@ -24,6 +32,29 @@ mkdir -p "$LOG_DIR" "$RUN_DIR"
 # still go on, so a lost log line is not an error.
 log() { printf '%s [chat] %s\n' "$(date +%H:%M:%S)" "$*" >&2 2>/dev/null || true; }
 die() { log "ERROR: $*"; exit 1; }
+
+[[ "$CHAT_NODES" == 1 || "$CHAT_NODES" == 3 ]] || die "CHAT_NODES is $CHAT_NODES; it is 1 (the default) or 3"
+
+# Node i (1..CHAT_NODES) of the cluster. Kafka brokers share 127.0.0.1, their ports 100 apart;
+# Cassandra nodes each have an address of their own (127.0.0.i), because a Cassandra cluster has
+# one storage port and one native port for all its nodes. Node 1 of either is today's one node.
+kafka_port() { echo $((CHAT_KAFKA_PORT + 100 * ($1 - 1))); }
+kafka_controller_port() { echo $((CHAT_KAFKA_CONTROLLER_PORT + 100 * ($1 - 1))); }
+cassandra_host() { echo "127.0.0.$1"; }
+cassandra_jmx_port() { echo $((CHAT_CASSANDRA_JMX_PORT + 100 * ($1 - 1))); }
+
+# What clients are given: every node, so that a client starting while one node is down still
+# finds the cluster. In one-node mode exactly the one address.
+kafka_bootstrap() {
+  local i addresses=()
+  for ((i = 1; i <= CHAT_NODES; i++)); do addresses+=("127.0.0.1:$(kafka_port "$i")"); done
+  (IFS=,; echo "${addresses[*]}")
+}
+cassandra_contact_points() {
+  local i addresses=()
+  for ((i = 1; i <= CHAT_NODES; i++)); do addresses+=("$(cassandra_host "$i"):$CHAT_CASSANDRA_PORT"); done
+  (IFS=,; echo "${addresses[*]}")
+}
 
 mvnw() { "$REPO_DIR/mvnw" -B -q "$@"; }
 
@@ -38,7 +69,8 @@ classpath_of() {
   cat "$cache"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_open PORT [HOST]: HOST defaults to 127.0.0.1.
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
 # Every process the launcher starts carries -Dchat.launched=<name>, and <name>.pid holds its pid.
 # A pid is trusted only if the process still carries that mark: after a reboot the pid in a
@@ -63,9 +95,10 @@ http_get() {
 }
 
 # Waits until a TCP port answers, failing early when the process that should open it died.
+# wait_for_port NAME PORT PIDFILE LOGFILE OUTFILE [HOST]
 wait_for_port() {
-  local name="$1" port="$2" pidfile="$3" logfile="$4" outfile="$5" deadline=$((SECONDS + CHAT_START_TIMEOUT))
-  until port_open "$port"; do
+  local name="$1" port="$2" pidfile="$3" logfile="$4" outfile="$5" host="${6:-127.0.0.1}" deadline=$((SECONDS + CHAT_START_TIMEOUT))
+  until port_open "$port" "$host"; do
     pid_alive "$pidfile" || die "$name exited during start-up; last lines of $logfile and $outfile:
 $(tail -n 20 "$logfile" 2>/dev/null; tail -n 20 "$outfile" 2>/dev/null)"
     ((SECONDS < deadline)) || die "$name did not open port $port within ${CHAT_START_TIMEOUT}s; see $logfile and $outfile"
@@ -74,9 +107,11 @@ $(tail -n 20 "$logfile" 2>/dev/null; tail -n 20 "$outfile" 2>/dev/null)"
 }
 
 # Refuses to start when a port is taken by a process we did not start.
+# require_free_port PORT VARIABLE [HOST]
 require_free_port() {
-  local port="$1" variable="$2"
-  ! port_open "$port" || die "port $port is taken by another process; set $variable to another port"
+  local port="$1" variable="$2" host="${3:-127.0.0.1}" where="port $1"
+  [[ "$host" == 127.0.0.1 ]] || where="port $port of $host"
+  ! port_open "$port" "$host" || die "$where is taken by another process; set $variable to another port"
 }
 
 # TERM, then KILL after a grace period: Cassandra and Kafka flush and close their logs on TERM.
@@ -86,6 +121,8 @@ stop_pid() {
   local pid; pid="$(cat "$pidfile")"
   log "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
+  # A test may have frozen it (SIGSTOP): it acts on TERM only once it runs again.
+  kill -CONT "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + grace))
   while kill -0 "$pid" 2>/dev/null; do
     if ((SECONDS >= deadline)); then log "$name did not stop in ${grace}s, killing it"; kill -KILL "$pid" 2>/dev/null || true; fi

@@ -7,7 +7,8 @@
 #   deploy/local/services.sh status
 #   deploy/local/services.sh start-instance SERVICE INSTANCE PORT   one more instance of a service
 #
-# Settings (environment), besides those of infra.sh: CHAT_GATEWAY_PORT (8080),
+# Settings (environment), besides those of infra.sh (CHAT_NODES=3: the services are given all three
+# brokers and all three Cassandra nodes): CHAT_GATEWAY_PORT (8080),
 # CHAT_MESSAGE_PORT (8081), CHAT_FANOUT_PORT (8082), CHAT_SYNC_PORT (8083), CHAT_SERVICE_HEAP (512m),
 # CHAT_PROFILES (local).
 set -euo pipefail
@@ -27,12 +28,15 @@ start_service() {
   nohup java "$(launch_mark "$instance")" -Xms128m -Xmx"$CHAT_SERVICE_HEAP" -jar "$jar" \
     --spring.profiles.active="$CHAT_PROFILES" \
     --server.port="$port" \
-    --spring.kafka.bootstrap-servers="127.0.0.1:$CHAT_KAFKA_PORT" \
-    --spring.cassandra.contact-points="127.0.0.1:$CHAT_CASSANDRA_PORT" \
+    --spring.kafka.bootstrap-servers="$(kafka_bootstrap)" \
+    --spring.cassandra.contact-points="$(cassandra_contact_points)" \
     --chat.routes.message-service="http://127.0.0.1:$CHAT_MESSAGE_PORT" \
     --chat.routes.sync-service="http://127.0.0.1:$CHAT_SYNC_PORT" \
     >>"$LOG_DIR/$instance.log" 2>&1 &
   echo $! >"$pidfile"
+  # Until java has replaced the forked shell the pid does not carry the launch mark, and a health
+  # wait that looked now would take the instance for dead.
+  for _ in {1..100}; do pid_alive "$pidfile" && break; sleep 0.1; done
 }
 
 wait_healthy() {
