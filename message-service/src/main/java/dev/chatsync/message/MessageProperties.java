@@ -12,13 +12,30 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param seqAllocationAttempts how often a send retries its atomic append under contention before
  *     it answers 503
  * @param sendLease how long a send owns its clientMsgId before a retry may take it over; the send
- *     makes no append attempt after half of it
+ *     starts no append attempt later than the lease end less the store's request timeout and the
+ *     clock skew (see {@link WriteMargin}), so it must be longer than both together
  * @param dedupTtl how long a clientMsgId is remembered: longer than any client retries a send (P5)
+ * @param clockSkew how far the clocks of two instances may differ; part of every {@link WriteMargin}
+ * @param sweepInterval how often the sweeper looks for membership and read changes whose request
+ *     died half-way
+ * @param sweepGrace how long a change is left to its own request before the sweeper finishes it; a
+ *     request starts no conditional write of its change later than this less the write margin, so
+ *     it must be longer than the margin
+ * @param sweepLookback how far back the sweeper looks: longer than the grace, at most a day (the
+ *     worklist's TTL), both checked at start-up; longer than an outage of every instance you want
+ *     changes to survive without a retry
+ * @param replayWindow how long an earlier span of a member added again is kept after its leaving
+ *     message: at least the fanout's inbox TTL, the oldest entry a replay or rebuild writes (P1, P8)
  */
 @ConfigurationProperties("chat.messages")
 public record MessageProperties(
     @DefaultValue("16384") int maxBodyBytes,
     @DefaultValue("1000") int maxGroupMembers,
     @DefaultValue("64") int seqAllocationAttempts,
-    @DefaultValue("10s") Duration sendLease,
-    @DefaultValue("1d") Duration dedupTtl) {}
+    @DefaultValue("15s") Duration sendLease,
+    @DefaultValue("1d") Duration dedupTtl,
+    @DefaultValue("2s") Duration clockSkew,
+    @DefaultValue("5s") Duration sweepInterval,
+    @DefaultValue("30s") Duration sweepGrace,
+    @DefaultValue("1h") Duration sweepLookback,
+    @DefaultValue("7d") Duration replayWindow) {}

@@ -22,18 +22,31 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** The calls the message-service integration tests make, as the gateway would relay them. */
 public final class ApiCalls {
 
+  /**
+   * How long a call may take before the test fails. WebTestClient's default, 5 s, is shorter than
+   * the first request of a fresh JVM takes on a loaded machine (class loading, JIT, the first
+   * Cassandra and Kafka round trips): the first IT to run then failed with "Timeout on blocking
+   * read for 5000000000 NANOSECONDS" in its first call, while the code under test was fine.
+   */
+  static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+
   private final WebTestClient web;
   private final GatewayIdentity identity;
   private final String bootstrapServers;
 
   public ApiCalls(WebTestClient web, GatewayIdentity identity, String bootstrapServers) {
-    this.web = web;
+    this.web = web.mutate().responseTimeout(RESPONSE_TIMEOUT).build();
     this.identity = identity;
     this.bootstrapServers = bootstrapServers;
   }
 
   public static String user(String name) {
     return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A client without the gateway's identity. */
+  public WebTestClient anonymous() {
+    return web;
   }
 
   public WebTestClient as(String userId) {
@@ -57,6 +70,15 @@ public final class ApiCalls {
     return ((Number) sent.get("seq")).longValue();
   }
 
+  public WebTestClient.ResponseSpec addMembers(String caller, String conversationId, String... userIds) {
+    return as(caller).post().uri("/api/v1/conversations/{id}/members", conversationId).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("userIds", List.of(userIds))).exchange();
+  }
+
+  public WebTestClient.ResponseSpec removeMember(String caller, String conversationId, String userId) {
+    return as(caller).delete().uri("/api/v1/conversations/{id}/members/{user}", conversationId, userId).exchange();
+  }
+
   public WebTestClient.ResponseSpec read(String userId, String conversationId, long upTo) {
     return as(userId).post().uri("/api/v1/conversations/{id}/read", conversationId).contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("upTo", upTo)).exchange();
@@ -71,7 +93,8 @@ public final class ApiCalls {
     List<T> found = new ArrayList<>();
     try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic.name()));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
+      // Long enough for a sweeper to finish a change whose request died (its grace, then a sweep).
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(record -> {
           if (key.equals(record.key())) {
             found.add(topic.decode(record.value()));

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,11 +22,6 @@ public class ConversationListService {
 
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 100;
-  /**
-   * The most conversations of one user that are ordered for the list (P7): their rows are small,
-   * but all of them are read and sorted for each page. Past this, the oldest are not listed.
-   */
-  static final int MAX_ORDERED = 10_000;
 
   private static final Comparator<UserConversation> MOST_RECENT_FIRST = Comparator
       .comparing((UserConversation c) -> activeAt(c)).reversed()
@@ -56,13 +52,45 @@ public class ConversationListService {
     } catch (IllegalArgumentException malformed) {
       return Mono.error(Problems.invalid("pageToken", "is not a token this service gave out"));
     }
-    return conversations.ofUser(caller.userId()).take(MAX_ORDERED).collectSortedList(MOST_RECENT_FIRST).flatMap(all -> {
-      List<UserConversation> rest = after.map(position -> all.stream()
-          .filter(c -> MOST_RECENT_FIRST.compare(c, position) > 0).toList()).orElse(all);
-      List<UserConversation> page = rest.subList(0, Math.min(pageSize, rest.size()));
-      String next = rest.size() > pageSize ? PageToken.encode(page.get(page.size() - 1)) : null;
-      return Flux.fromIterable(page).flatMapSequential(this::item, 8).collectList().map(items -> new Page(items, next));
-    });
+    // Every row of the user is streamed (page by page from the store) and only the page and one
+    // more are kept: memory is bounded by the page (P7), the order is right for any number of
+    // conversations.
+    return conversations.ofUser(caller.userId())
+        .filter(c -> after.isEmpty() || MOST_RECENT_FIRST.compare(c, after.get()) > 0)
+        .collect(() -> new Best(pageSize + 1), Best::offer)
+        .flatMap(best -> {
+          List<UserConversation> rest = best.inOrder();
+          List<UserConversation> page = rest.subList(0, Math.min(pageSize, rest.size()));
+          String next = rest.size() > pageSize ? PageToken.encode(page.get(page.size() - 1)) : null;
+          return Flux.fromIterable(page).flatMapSequential(this::item, 8).collectList().map(items -> new Page(items, next));
+        });
+  }
+
+  /** The first {@code size} conversations in list order of those offered: a heap whose top is the last of them. */
+  static final class Best {
+
+    private final int size;
+    private final PriorityQueue<UserConversation> kept;
+
+    Best(int size) {
+      this.size = size;
+      this.kept = new PriorityQueue<>(size + 1, MOST_RECENT_FIRST.reversed());
+    }
+
+    void offer(UserConversation c) {
+      if (kept.size() < size) {
+        kept.add(c);
+      } else if (MOST_RECENT_FIRST.compare(c, kept.peek()) < 0) {
+        kept.poll();
+        kept.add(c);
+      }
+    }
+
+    List<UserConversation> inOrder() {
+      List<UserConversation> ordered = new ArrayList<>(kept);
+      ordered.sort(MOST_RECENT_FIRST);
+      return ordered;
+    }
   }
 
   private Mono<Item> item(UserConversation c) {

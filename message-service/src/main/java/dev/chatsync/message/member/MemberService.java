@@ -7,20 +7,28 @@ import dev.chatsync.message.MessageProperties;
 import dev.chatsync.message.conversation.Conversation;
 import dev.chatsync.message.conversation.ConversationService;
 import dev.chatsync.message.conversation.ConversationType;
-import dev.chatsync.message.member.MembershipAnnouncer.Change;
+import dev.chatsync.message.member.MemberStore.Count;
+import dev.chatsync.message.sweep.ChangeJournal;
+import dev.chatsync.message.sweep.ChangeJournal.Deadline;
+import dev.chatsync.message.sweep.ChangeKind;
 import dev.chatsync.message.timeline.MessageStore;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Adding and removing group members (API.md). Every step can be retried: a change that was made
- * but whose list update or inbox entry was lost is completed by the retry, and stage 2 skips an
- * entry it has (the membership version orders a user's changes, P2).
+ * Adding and removing group members (API.md). A change is noted for the sweeper, then made by one
+ * conditional write of the member row and the member count, then completed
+ * ({@link MembershipCompletion}). A request that dies anywhere after the note leaves a change that
+ * its retry or the sweeper finishes (DESIGN.md 4a); stage 2 skips a repeated entry by the
+ * membership version (P2).
  *
  * <p>Where a change falls in the conversation is a seq: an added member sees the messages after
  * joinedSeq, a removed one gets none after leftSeq (P6). Fanout stage 1 reads the members after
@@ -32,26 +40,34 @@ public class MemberService {
 
   /** The most users one request adds (P7). */
   static final int MAX_ADDED_PER_REQUEST = 100;
-  /** Compare-and-set rounds before giving up on a member whose row keeps changing. */
-  private static final int ATTEMPTS = 8;
+  /** Compare-and-set rounds before giving up on a member (or a member count) that keeps changing. */
+  private static final int ATTEMPTS = 16;
 
   private final ConversationService conversations;
   private final MemberStore members;
   private final MessageStore messages;
-  private final MembershipAnnouncer announcer;
+  private final MembershipCompletion completion;
+  private final EarlierSpans earlierSpans;
+  private final ChangeJournal journal;
   private final MessageProperties properties;
   private final Clock clock = Clock.systemUTC();
 
-  MemberService(ConversationService conversations, MemberStore members, MessageStore messages, MembershipAnnouncer announcer,
-      MessageProperties properties) {
+  MemberService(ConversationService conversations, MemberStore members, MessageStore messages, MembershipCompletion completion,
+      EarlierSpans earlierSpans, ChangeJournal journal, MessageProperties properties) {
     this.conversations = conversations;
     this.members = members;
     this.messages = messages;
-    this.announcer = announcer;
+    this.completion = completion;
+    this.earlierSpans = earlierSpans;
+    this.journal = journal;
     this.properties = properties;
   }
 
-  /** Adds the users to the group (those who are members already stay as they are). */
+  /**
+   * Adds the users to the group (those who are members already stay as they are). A request that
+   * would pass the cap is refused whole; when concurrent adds fill the group first, the users not
+   * added yet are refused with the same 400 (those added stay: a retry repeats them).
+   */
   public Mono<Void> add(Caller caller, String conversationId, List<String> userIds) {
     Set<String> added;
     try {
@@ -62,11 +78,10 @@ public class MemberService {
     return group(caller, conversationId).flatMap(conversation -> {
       long newcomers = added.stream().filter(user -> !conversation.members().contains(user)).count();
       if (conversation.members().size() + newcomers > properties.maxGroupMembers()) {
-        return Mono.error(Problems.invalid("userIds", "would make the group larger than " + properties.maxGroupMembers()
-            + " members"));
+        return Mono.error(tooLarge());
       }
       return Flux.fromIterable(added)
-          .concatMap(user -> addOne(caller, conversationId, user, ATTEMPTS))
+          .concatMap(user -> addOne(caller, conversationId, user))
           .then();
     });
   }
@@ -81,7 +96,7 @@ public class MemberService {
     return members.find(conversationId, userId).flatMap(target -> {
       // A retry of one's own removal finds the caller removed already: it completes, not 403.
       if (self && target.isPresent() && !target.get().isCurrent()) {
-        return complete(caller, conversationId, userId, false, ATTEMPTS);
+        return repeat(conversationId, target.get());
       }
       return group(caller, conversationId).flatMap(conversation -> {
         if (!self && !caller.userId().equals(conversation.creatorId())) {
@@ -90,85 +105,104 @@ public class MemberService {
         if (target.isEmpty()) {
           return Mono.error(Problems.notFound(userId + " is not a member of conversation " + conversationId + "."));
         }
-        return removeOne(caller, conversationId, target.get(), ATTEMPTS);
+        if (!target.get().isCurrent()) {
+          return repeat(conversationId, target.get());
+        }
+        return journal.begin(ChangeKind.MEMBERSHIP, conversationId, userId)
+            .flatMap(deadline -> removeOne(caller, conversationId, target.get(), deadline, ATTEMPTS));
       });
     });
   }
 
-  private Mono<Void> addOne(Caller caller, String conversationId, String userId, int attemptsLeft) {
-    if (attemptsLeft == 0) {
-      return Mono.error(Problems.unavailable("The membership of " + userId + " kept changing; try again."));
-    }
-    return members.find(conversationId, userId).flatMap(found -> {
-      if (found.isPresent() && found.get().isCurrent()) {
-        return complete(caller, conversationId, userId, false, ATTEMPTS);
-      }
-      return head(conversationId).flatMap(head -> {
-        Mono<Boolean> written = found.isEmpty()
-            ? members.insert(conversationId, userId, head, clock.instant())
-            : members.rejoin(conversationId, found.get(), head, clock.instant());
-        int version = found.map(removed -> removed.version() + 1).orElse(1);
-        return written.flatMap(applied -> applied
-            ? settleJoin(conversationId, userId, version, head).then(complete(caller, conversationId, userId, true, ATTEMPTS))
-            : addOne(caller, conversationId, userId, attemptsLeft - 1));
-      });
-    });
+  private Mono<Void> addOne(Caller caller, String conversationId, String userId) {
+    return members.find(conversationId, userId).flatMap(found -> found.isPresent() && found.get().isCurrent()
+        ? repeat(conversationId, found.get())
+        : journal.begin(ChangeKind.MEMBERSHIP, conversationId, userId)
+            .flatMap(deadline -> addAttempt(caller, conversationId, userId, found, deadline, ATTEMPTS)));
   }
 
   /**
-   * The head may have grown between reading it and writing the member: stage 1 may have expanded
-   * those messages without the new member. Moving the join point past them means the member is
-   * promised only what stage 1 expands with them in view (no gap in their inbox, P4); they may
-   * still get some of the messages sent during the add. If the member changed meanwhile, the
-   * move does not apply, and the completion follows the newer change.
+   * A change that is made already: a repeat, or the retry of a request that died, which finishes
+   * what is left (settling an add's join point included). Noted again if something is left, so
+   * that the sweeper still finishes it should this request die too, however old the change is.
    */
-  private Mono<Void> settleJoin(String conversationId, String userId, int version, long joinedSeq) {
-    return head(conversationId).flatMap(now -> now <= joinedSeq
-        ? Mono.<Void>empty()
-        : members.moveJoined(conversationId, userId, version, now).then());
+  private Mono<Void> repeat(String conversationId, MemberRecord member) {
+    Mono<Void> noted = member.unfinished()
+        ? journal.begin(ChangeKind.MEMBERSHIP, conversationId, member.userId()).then()
+        : Mono.empty();
+    return noted.then(completion.complete(conversationId, member.userId(), false));
   }
 
-  private Mono<Void> removeOne(Caller caller, String conversationId, MemberRecord member, int attemptsLeft) {
+  private Mono<Void> addAttempt(Caller caller, String conversationId, String userId, Optional<MemberRecord> found,
+      Deadline deadline, int attemptsLeft) {
+    if (found.isPresent() && found.get().isCurrent()) {
+      return completion.complete(conversationId, userId, false);
+    }
+    if (attemptsLeft == 0) {
+      return Mono.error(Problems.unavailable("The membership of " + userId + " kept changing; try again."));
+    }
+    return Mono.zip(head(conversationId), count(conversationId, +1)).flatMap(both -> {
+      long head = both.getT1();
+      Count count = both.getT2();
+      if (count.next() > properties.maxGroupMembers()) {
+        return Mono.error(tooLarge());
+      }
+      Mono<Boolean> written = found.isEmpty()
+          ? deadline.before(() -> members.insert(conversationId, userId, head, clock.instant(), caller.userId(), count))
+          : withEndedSpan(conversationId, found.get()).flatMap(spans -> deadline.before(() ->
+              members.rejoin(conversationId, found.get(), head, clock.instant(), caller.userId(), spans, count)));
+      return written.flatMap(applied -> applied
+          ? completion.complete(conversationId, userId, true)
+          : members.find(conversationId, userId)
+              .flatMap(now -> addAttempt(caller, conversationId, userId, now, deadline, attemptsLeft - 1)));
+    });
+  }
+
+  /** The earlier spans a rejoin keeps: the one that just ended, and those a fanout may still need. */
+  private Mono<Map<Long, Long>> withEndedSpan(String conversationId, MemberRecord removed) {
+    Map<Long, Long> spans = new HashMap<>(removed.earlierSpans());
+    spans.put(removed.joinedSeq(), removed.leftSeq());
+    return earlierSpans.kept(conversationId, spans);
+  }
+
+  private Mono<Void> removeOne(Caller caller, String conversationId, MemberRecord member, Deadline deadline, int attemptsLeft) {
     if (!member.isCurrent()) {
-      return complete(caller, conversationId, member.userId(), false, ATTEMPTS);
+      return completion.complete(conversationId, member.userId(), false);
     }
     if (attemptsLeft == 0) {
       return Mono.error(Problems.unavailable("The membership of " + member.userId() + " kept changing; try again."));
     }
     // Messages up to the head were sent while they were a member: stage 1 still delivers them (P1).
-    return head(conversationId).flatMap(head -> members.leave(conversationId, member, head).flatMap(applied -> applied
-        ? complete(caller, conversationId, member.userId(), true, ATTEMPTS)
-        : members.find(conversationId, member.userId()).flatMap(now -> now.isEmpty()
-            ? Mono.<Void>empty()
-            : removeOne(caller, conversationId, now.get(), attemptsLeft - 1))));
+    return Mono.zip(head(conversationId), count(conversationId, -1))
+        .flatMap(both -> deadline.before(() -> members.leave(conversationId, member, both.getT1(), caller.userId(), both.getT2())))
+        .flatMap(applied -> applied
+            ? completion.complete(conversationId, member.userId(), true)
+            : members.find(conversationId, member.userId()).flatMap(now -> now.isEmpty()
+                ? Mono.<Void>empty()
+                : removeOne(caller, conversationId, now.get(), deadline, attemptsLeft - 1)));
   }
 
   /**
-   * The conversation list and the inbox entry follow the member row as it is now; a retry repeats
-   * both. If the row changed while they were written (a concurrent add or remove), they are written
-   * again from the newer row, so the last change's state is what stays in the list.
-   *
-   * @param changed whether this request changed the membership: only a change moves the
-   *     conversation up the user's list
+   * The member count a change moves by {@code delta}. A conversation whose count is not kept yet
+   * (created before it existed, or never changed since) is counted row by row; the change's batch
+   * then sets it only if it is still not kept, so two first changes cannot both count. So is a
+   * count that cannot be right (below zero, or past the cap, after changes made by code from before
+   * the count: V004), under the condition that it is still what was read: a count that drifted is
+   * never taken below zero, and never refuses an add the group has room for.
    */
-  private Mono<Void> complete(Caller caller, String conversationId, String userId, boolean changed, int attemptsLeft) {
-    return members.find(conversationId, userId).flatMap(found -> {
-      if (found.isEmpty()) {
-        return Mono.<Void>empty();
+  private Mono<Count> count(String conversationId, int delta) {
+    return members.memberCount(conversationId).flatMap(kept -> {
+      if (kept.isPresent() && plausible(kept.getAsInt() + delta)) {
+        return Mono.just(new Count(kept.getAsInt(), kept.getAsInt() + delta));
       }
-      MemberRecord member = found.get();
-      Mono<Void> listed = member.isCurrent()
-          ? members.list(userId, conversationId, member.joinedSeq(), changed ? clock.instant() : null)
-          : members.unlist(userId, conversationId, member.leftSeq());
-      Change change = member.isCurrent() ? Change.ADDED : Change.REMOVED;
-      long atSeq = member.isCurrent() ? member.joinedSeq() : member.leftSeq();
-      return listed
-          .then(announcer.announce(userId, conversationId, change, atSeq, caller.userId(), member.version()))
-          .then(members.find(conversationId, userId))
-          .flatMap(now -> now.equals(found) || attemptsLeft == 1
-              ? Mono.<Void>empty()
-              : complete(caller, conversationId, userId, true, attemptsLeft - 1));
+      Integer expected = kept.isPresent() ? kept.getAsInt() : null;
+      // Below zero only if the changed member's row changed meanwhile: then the batch does not apply.
+      return members.countMembers(conversationId).map(counted -> new Count(expected, Math.max(0, counted + delta)));
     });
+  }
+
+  private boolean plausible(int count) {
+    return count >= 0 && count <= properties.maxGroupMembers();
   }
 
   /** The group, if the caller is one of its members. */
@@ -180,6 +214,10 @@ public class MemberService {
 
   private Mono<Long> head(String conversationId) {
     return messages.head(conversationId).defaultIfEmpty(0L);
+  }
+
+  private RuntimeException tooLarge() {
+    return Problems.invalid("userIds", "would make the group larger than " + properties.maxGroupMembers() + " members");
   }
 
   private static Set<String> validUserIds(List<String> userIds) {

@@ -5,6 +5,7 @@ import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
+import dev.chatsync.message.WriteMargin;
 import dev.chatsync.message.send.SendDedup.Completed;
 import dev.chatsync.message.send.SendDedup.Key;
 import dev.chatsync.message.send.SendDedup.Owned;
@@ -38,8 +39,6 @@ public class SendService {
 
   private static final Log log = LogFactory.getLog(SendService.class);
   private static final Pattern MESSAGE_TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,31}");
-  /** Clock skew allowed between instances when bounding the search for a pending send's message. */
-  private static final long SKEW_MILLIS = 5_000;
 
   /** A send's answer: {@code created} is false for a retry of an earlier send (HTTP 200, not 201). */
   public record Outcome(SentMessage message, boolean created) {}
@@ -51,10 +50,12 @@ public class SendService {
   private final MessagePublisher publisher;
   private final SentMessageFinder finder;
   private final MessageProperties properties;
+  private final WriteMargin margin;
   private final Clock clock = Clock.systemUTC();
 
   SendService(Membership membership, MessageStore messages, SendDedup dedup, RecentConversations recent,
-      MessagePublisher publisher, MessageProperties properties) {
+      MessagePublisher publisher, MessageProperties properties, WriteMargin margin) {
+    margin.requireRoomIn(properties.sendLease(), "chat.messages.send-lease");
     this.membership = membership;
     this.messages = messages;
     this.dedup = dedup;
@@ -62,6 +63,7 @@ public class SendService {
     this.publisher = publisher;
     this.finder = new SentMessageFinder(messages);
     this.properties = properties;
+    this.margin = margin;
   }
 
   public Mono<Outcome> send(Caller caller, String conversationId, SendMessageRequest request) {
@@ -94,15 +96,16 @@ public class SendService {
   /**
    * A send of this clientMsgId was claimed and not completed. While its owner's lease runs, the
    * owner may still append: the retry is told to come back. After the lease the owner appends no
-   * more, so either its message is in the timeline (find it, complete it) or it never will be
-   * (take the send over, append it under the same message id).
+   * more (see {@link #append}), so either its message is in the timeline (find it, complete it) or
+   * it never will be (take the send over, append it under the same message id).
    */
   private Mono<Outcome> resolve(Key key, Pending pending, String type, String body) {
     Instant leaseEnd = pending.claimedAt().plus(properties.sendLease());
     if (now().isBefore(leaseEnd)) {
       return Mono.error(inProgress(key));
     }
-    return finder.find(key.conversationId(), pending.messageId(), pending.headAtClaim(), leaseEnd.plusMillis(SKEW_MILLIS))
+    // Messages stamped after this (by any instance's clock) were appended after the owner's last attempt.
+    return finder.find(key.conversationId(), pending.messageId(), pending.headAtClaim(), leaseEnd.plus(margin.clockSkew()))
         .flatMap(found -> dedup.complete(key, found.seq(), found.sentAt())
             .thenReturn(new Outcome(SentMessage.of(found), false)))
         .switchIfEmpty(Mono.defer(() -> takeOver(key, pending, type, body)));
@@ -123,8 +126,13 @@ public class SendService {
 
   /** {@code headSeen}: the head read before the claim, which also showed the conversation exists. */
   private Mono<Outcome> append(Key key, MessageDraft draft, long headSeen) {
-    // No append attempt after half the lease: past the lease a retry may take the send over (P5).
-    Instant notAfter = draft.sentAt().plus(properties.sendLease().dividedBy(2));
+    // P5, the timing of a takeover. Past the lease (claimedAt + send-lease, by the retry's clock) a
+    // retry may take the send over. An attempt started at t may run until t + the store's request
+    // timeout, and the retry's clock may run up to clock-skew ahead of ours: the last attempt
+    // starts a request timeout plus a clock skew before the lease ends, so every attempt is over,
+    // by every clock, when a retry looks. An attempt Paxos accepted but did not commit may still be
+    // completed later; the retry's LOCAL_SERIAL read of the head completes it first (SentMessageFinder).
+    Instant notAfter = margin.lastStartBefore(draft.sentAt().plus(properties.sendLease()));
     return recent.touch(draft.conversationId(), draft.sentAt())
         .then(Mono.defer(() -> messages.append(draft, headSeen, notAfter)))
         .flatMap(message -> dedup.complete(key, message.seq(), message.sentAt()).then(publish(message))

@@ -10,6 +10,9 @@ import reactor.core.publisher.Mono;
 /**
  * Looks for the message of a send whose owner died between its append and its completion: in the
  * timeline after the head it saw when it claimed, among the messages sent before its lease ended.
+ * Called only after the lease: the owner started its last append attempt a request timeout and a
+ * clock skew before that (SendService), and the head is read at LOCAL_SERIAL, which completes an
+ * attempt Paxos accepted but never committed. So the message is found here, or never appears (P5).
  */
 final class SentMessageFinder {
 
@@ -25,7 +28,7 @@ final class SentMessageFinder {
 
   /** The message, or empty if it was certainly never appended. */
   Mono<Message> find(String conversationId, String messageId, long afterSeq, Instant sentNoLaterThan) {
-    return messages.head(conversationId).defaultIfEmpty(0L)
+    return messages.committedHead(conversationId).defaultIfEmpty(0L)
         .flatMap(head -> scan(conversationId, messageId, afterSeq, head, sentNoLaterThan, 0));
   }
 

@@ -25,6 +25,14 @@ public interface MessageStore {
   Mono<Long> head(String conversationId);
 
   /**
+   * The head as {@link #head}, read at LOCAL_SERIAL: an append whose conditional write was accepted
+   * but not committed (its coordinator died, or the driver gave up on it) is completed by Paxos
+   * first. After it, an append that started no attempt since is visible at or below the head, or
+   * will never be (P5: the search for the message of a send whose owner's lease passed).
+   */
+  Mono<Long> committedHead(String conversationId);
+
+  /**
    * Up to {@code limit} messages with {@code lowerExclusive < seq < upperExclusive}, the ones
    * nearest {@code upperExclusive} when {@code newestFirst} (returned newest first), else the ones
    * nearest {@code lowerExclusive} (returned oldest first). Reads bucket by bucket, never more

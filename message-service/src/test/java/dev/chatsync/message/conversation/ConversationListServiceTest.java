@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import org.springframework.web.ErrorResponseException;
 
 class ConversationListServiceTest {
@@ -34,6 +35,38 @@ class ConversationListServiceTest {
 
     // Activity: c2 at 202, c5 at 205, c1 at 101, c4 at 104, c3 at 3.
     assertThat(seen).containsExactly("c5", "c2", "c4", "c1", "c3");
+  }
+
+  /**
+   * A user in more conversations than fit one sort still sees the most recent first: all rows are
+   * streamed and only the best of each page is kept (P7 bounds the memory, not the rows read).
+   */
+  @Test
+  void theMostRecentComeFirstHoweverManyConversationsAUserHas() {
+    int count = 25_000;
+    // The store streams the rows in its own order: here, the most recent last.
+    ConversationStore many = new InMemoryConversationStore() {
+      @Override
+      public Flux<UserConversation> ofUser(String userId) {
+        return Flux.range(0, count)
+            .map(i -> new UserConversation("c" + i, 0, 0, Instant.ofEpochSecond(1_000_000 + i), 0, 0));
+      }
+    };
+    ConversationListService bigList = new ConversationListService(many, new InMemoryMessageStore());
+
+    var first = bigList.list(alice, 3, null).block();
+    var second = bigList.list(alice, 3, first.nextPageToken()).block();
+
+    assertThat(first.items()).extracting(ConversationListService.Item::conversationId).containsExactly("c24999", "c24998", "c24997");
+    assertThat(second.items()).extracting(ConversationListService.Item::conversationId).containsExactly("c24996", "c24995", "c24994");
+    List<String> all = new ArrayList<>();
+    String token = null;
+    do {
+      var page = bigList.list(alice, 100, token).block();
+      page.items().forEach(item -> all.add(item.conversationId()));
+      token = page.nextPageToken();
+    } while (token != null);
+    assertThat(all).hasSize(count).doesNotHaveDuplicates().startsWith("c24999").endsWith("c0");
   }
 
   @Test

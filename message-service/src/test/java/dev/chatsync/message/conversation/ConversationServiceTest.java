@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsync.contracts.identity.Caller;
-import dev.chatsync.message.MessageProperties;
+import dev.chatsync.message.TestProperties;
 import dev.chatsync.message.timeline.InMemoryMessageStore;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +18,7 @@ class ConversationServiceTest {
   private final InMemoryConversationStore store = new InMemoryConversationStore();
   private final InMemoryMessageStore messages = new InMemoryMessageStore();
   private final ConversationService service = new ConversationService(store, messages,
-      new MessageProperties(16384, 5, 8, Duration.ofSeconds(10), Duration.ofDays(1)));
+      TestProperties.messages(16384, 5, Duration.ofSeconds(15)));
 
   @Test
   void aGroupHasTheCallerAndTheNamedMembersOnceEach() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsync.contracts.identity.Caller;
-import dev.chatsync.message.MessageProperties;
+import dev.chatsync.message.TestProperties;
 import dev.chatsync.message.conversation.InMemoryConversationStore;
 import dev.chatsync.message.timeline.Message;
 import dev.chatsync.message.timeline.MessageDraft;
@@ -22,6 +22,7 @@ class SendValidationTest {
   private final MessageStore untouchable = new MessageStore() {
     @Override public Mono<Message> append(MessageDraft draft, long headSeen, Instant notAfter) { throw new AssertionError("must not append"); }
     @Override public Mono<Long> head(String conversationId) { throw new AssertionError("must not read"); }
+    @Override public Mono<Long> committedHead(String conversationId) { throw new AssertionError("must not read"); }
     @Override public Mono<List<Message>> range(String c, long l, long u, int n, boolean d) { throw new AssertionError(); }
   };
   private final SendDedup noDedup = new SendDedup() {
@@ -32,7 +33,7 @@ class SendValidationTest {
   private final SendService sender = new SendService(new Membership(new InMemoryConversationStore()), untouchable, noDedup,
       (conversationId, at) -> Mono.error(new AssertionError("must not touch")),
       event -> Mono.error(new AssertionError("must not publish")),
-      new MessageProperties(10, 100, 8, Duration.ofSeconds(10), Duration.ofDays(1)));
+      TestProperties.messages(10, 100, Duration.ofSeconds(15)), TestProperties.margin());
   private final Caller alice = new Caller("alice", "phone");
 
   @Test

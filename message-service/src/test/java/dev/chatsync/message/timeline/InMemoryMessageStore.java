@@ -34,6 +34,12 @@ public class InMemoryMessageStore implements MessageStore {
     return timeline == null ? Mono.empty() : Mono.just((long) timeline.size());
   }
 
+  /** Nothing is ever in progress here: the committed head is the head. */
+  @Override
+  public Mono<Long> committedHead(String conversationId) {
+    return head(conversationId);
+  }
+
   @Override
   public Mono<List<Message>> range(String conversationId, long lowerExclusive, long upperExclusive, int limit, boolean newestFirst) {
     Comparator<Message> order = Comparator.comparingLong(Message::seq);

@@ -3,6 +3,7 @@ package dev.chatsync.message.timeline.cassandra;
 import static dev.chatsync.contracts.StorageTimeline.BUCKET_SIZE;
 import static dev.chatsync.contracts.StorageTimeline.bucketOf;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
@@ -21,12 +22,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
 @Repository
 class CassandraMessageStore implements MessageStore {
 
+  private static final Log log = LogFactory.getLog(CassandraMessageStore.class);
   private static final String COLUMNS = "seq, message_id, client_msg_id, sender_id, type, body, sent_at";
 
   private final CqlSession session;
@@ -89,7 +93,7 @@ class CassandraMessageStore implements MessageStore {
     return execute(appendAtomically).flatMap(result -> {
       if (result.wasApplied()) {
         headBuckets.remember(conversationId, bucket, Math::max);
-        return firstOfBucket ? execute(updateHint.bind(seq, conversationId)).thenReturn(message) : Mono.just(message);
+        return firstOfBucket ? moveHint(conversationId, seq).thenReturn(message) : Mono.just(message);
       }
       // Lost the race: the failed condition returns the bucket's current head; go on after it.
       Row current = result.one();
@@ -101,37 +105,65 @@ class CassandraMessageStore implements MessageStore {
   }
 
   /**
+   * The message is stored: the hint only saves later head reads a bucket or two, and a stale one
+   * is still valid (it is never above the head). Failing to move it must not fail the send (P1:
+   * a stored message is answered 201 and delivered).
+   */
+  private Mono<Void> moveHint(String conversationId, long seq) {
+    return execute(updateHint.bind(seq, conversationId)).then().onErrorResume(failure -> {
+      log.warn("moving the head hint of " + conversationId + " to " + seq + " failed; readers start from an older bucket: "
+          + failure);
+      return Mono.empty();
+    });
+  }
+
+  /**
    * From the bucket of the conversation's head hint (never above the head), bucket by bucket
    * while a bucket is full, to the bucket that holds the head.
    */
   @Override
   public Mono<Long> head(String conversationId) {
+    // Null: the session's configured consistency (LOCAL_QUORUM).
+    return head(conversationId, null);
+  }
+
+  /**
+   * Each bucket partition read at LOCAL_SERIAL completes an append in progress in it. An append
+   * is in progress only in the bucket of the head, or at the first seq of the next one when that
+   * bucket is full; the walk reads both.
+   */
+  @Override
+  public Mono<Long> committedHead(String conversationId) {
+    return head(conversationId, ConsistencyLevel.LOCAL_SERIAL);
+  }
+
+  private Mono<Long> head(String conversationId, ConsistencyLevel consistency) {
     Long known = headBuckets.get(conversationId);
     // Only conversations that exist are remembered, and none is ever deleted.
-    Mono<Long> head = known != null ? headFrom(conversationId, known) : headFromHint(conversationId);
+    Mono<Long> head = known != null ? headFrom(conversationId, known, consistency) : headFromHint(conversationId, consistency);
     return head.doOnNext(seq -> headBuckets.remember(conversationId, bucketOf(seq), Math::max));
   }
 
-  private Mono<Long> headFromHint(String conversationId) {
+  private Mono<Long> headFromHint(String conversationId, ConsistencyLevel consistency) {
     return execute(selectHint.bind(conversationId)).flatMap(result -> {
       Row row = result.one();
       if (row == null) {
         return Mono.empty();
       }
       long hint = row.isNull("head_hint") ? 0 : row.getLong("head_hint");
-      return headFrom(conversationId, bucketOf(hint));
+      return headFrom(conversationId, bucketOf(hint), consistency);
     });
   }
 
-  private Mono<Long> headFrom(String conversationId, long bucket) {
-    return execute(selectBucketHead.bind(conversationId, bucket)).flatMap(result -> {
+  private Mono<Long> headFrom(String conversationId, long bucket, ConsistencyLevel consistency) {
+    return execute(selectBucketHead.bind(conversationId, bucket).setConsistencyLevel(consistency)).flatMap(result -> {
       Row row = result.one();
       if (row == null || row.isNull("head_seq")) {
         // An empty bucket: the head closed the bucket before it (or there is no message yet).
         return Mono.just(bucket == 0 ? 0L : bucket * BUCKET_SIZE - 1);
       }
       long head = row.getLong("head_seq");
-      return head == (bucket + 1) * BUCKET_SIZE - 1 ? headFrom(conversationId, bucket + 1) : Mono.just(head);
+      return head == (bucket + 1) * BUCKET_SIZE - 1 ? headFrom(conversationId, bucket + 1, consistency) : Mono.just(head);
     });
   }
 

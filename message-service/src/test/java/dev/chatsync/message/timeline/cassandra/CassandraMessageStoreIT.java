@@ -2,19 +2,27 @@ package dev.chatsync.message.timeline.cassandra;
 
 import static dev.chatsync.contracts.StorageTimeline.BUCKET_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import dev.chatsync.message.MessageProperties;
-
 import dev.chatsync.message.conversation.Conversation;
 import dev.chatsync.message.conversation.ConversationStore;
 import dev.chatsync.message.conversation.ConversationType;
 import dev.chatsync.message.timeline.Message;
 import dev.chatsync.message.timeline.MessageDraft;
 import dev.chatsync.message.timeline.MessageStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,8 +106,77 @@ class CassandraMessageStoreIT {
   void anAppendPastItsDeadlineIsRefused() {
     String conversationId = newConversation();
     var refused = messages.append(draft(conversationId, "late"), 0, Instant.now().minusSeconds(1));
-    org.assertj.core.api.Assertions.assertThatThrownBy(refused::block).hasMessageContaining("retry");
+    assertThatThrownBy(refused::block).hasMessageContaining("retry");
     assertThat(messages.head(conversationId).block()).isZero();
+  }
+
+  /** The head hint is only a hint (never above the head): a failure to write it must not fail a stored message. */
+  @Test
+  void aHeadHintThatCannotBeWrittenDoesNotFailTheAppend() {
+    String conversationId = newConversation();
+    CassandraMessageStore store = new CassandraMessageStore(failing(session, "SET head_hint"), properties);
+
+    Message first = store.append(draft(conversationId, "starts bucket 0"), 0, FAR).block();
+
+    assertThat(first.seq()).isEqualTo(1L);
+    assertThat(messages.head(conversationId).block()).isEqualTo(1L);
+    assertThat(store.head(conversationId).block()).isEqualTo(1L);
+  }
+
+  /**
+   * P5: the committed head is read at LOCAL_SERIAL, which completes an append Paxos accepted but
+   * did not commit before it answers (a plain read would not see it, and a retry would store the
+   * message again).
+   */
+  @Test
+  void theCommittedHeadIsReadAtLocalSerial() {
+    String conversationId = newConversation();
+    List<ConsistencyLevel> levels = Collections.synchronizedList(new ArrayList<>());
+    CassandraMessageStore store = new CassandraMessageStore(recording(session, "SELECT head_seq", levels), properties);
+    store.append(draft(conversationId, "one"), 0, FAR).block();
+    store.append(draft(conversationId, "two"), 1, FAR).block();
+
+    levels.clear();
+    assertThat(store.committedHead(conversationId).block()).isEqualTo(2L);
+    assertThat(levels).isNotEmpty().containsOnly(ConsistencyLevel.LOCAL_SERIAL);
+    levels.clear();
+    assertThat(store.head(conversationId).block()).isEqualTo(2L);
+    assertThat(levels).doesNotContain(ConsistencyLevel.LOCAL_SERIAL);
+  }
+
+  /** The session, noting the consistency level of each statement whose CQL contains {@code cql}. */
+  private static CqlSession recording(CqlSession session, String cql,
+      List<ConsistencyLevel> levels) {
+    return (CqlSession) Proxy.newProxyInstance(CqlSession.class.getClassLoader(),
+        new Class<?>[] {CqlSession.class}, (proxy, method, args) -> {
+          if (method.getName().equals("executeAsync") && args[0] instanceof BoundStatement bound
+              && bound.getPreparedStatement().getQuery().contains(cql)) {
+            // Null: the session's configured consistency (LOCAL_QUORUM).
+            levels.add(bound.getConsistencyLevel());
+          }
+          try {
+            return method.invoke(session, args);
+          } catch (InvocationTargetException failed) {
+            throw failed.getCause();
+          }
+        });
+  }
+
+  /** The session, except that statements whose CQL contains {@code cql} time out. */
+  private static CqlSession failing(CqlSession session, String cql) {
+    return (CqlSession) Proxy.newProxyInstance(CqlSession.class.getClassLoader(),
+        new Class<?>[] {CqlSession.class}, (proxy, method, args) -> {
+          if (method.getName().equals("executeAsync") && args[0] instanceof BoundStatement bound
+              && bound.getPreparedStatement().getQuery().contains(cql)) {
+            return CompletableFuture.failedFuture(
+                new DriverTimeoutException("injected: " + cql + " timed out"));
+          }
+          try {
+            return method.invoke(session, args);
+          } catch (InvocationTargetException failed) {
+            throw failed.getCause();
+          }
+        });
   }
 
   private String newConversation() {

@@ -1,0 +1,74 @@
+package dev.chatsync.message.sweep.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.message.sweep.ChangeKind;
+import dev.chatsync.message.sweep.NotedChange;
+import dev.chatsync.message.sweep.RecentChanges;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+class CassandraRecentChanges implements RecentChanges {
+
+  private static final Log log = LogFactory.getLog(CassandraRecentChanges.class);
+
+  private final CqlSession session;
+  private final PreparedStatement insert;
+  private final PreparedStatement select;
+  private final Counter unknownKinds;
+
+  CassandraRecentChanges(CqlSession session, MeterRegistry meters) {
+    this.session = session;
+    insert = session.prepare("INSERT INTO recent_changes (minute, shard, kind, conversation_id, user_id, noted_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?) USING TTL " + TTL_SECONDS);
+    select = session.prepare("SELECT kind, conversation_id, user_id, noted_at FROM recent_changes WHERE minute = ? AND shard = ?");
+    unknownKinds = Counter.builder(SKIPPED_METRIC).tag("reason", "unknown-kind")
+        .description("Noted changes the sweeper skipped: this version cannot finish them").register(meters);
+  }
+
+  @Override
+  public Mono<Void> note(ChangeKind kind, String conversationId, String userId, Instant at) {
+    return execute(insert.bind(RecentChanges.minuteOf(at), RecentChanges.shardOf(conversationId, userId), kind.wireName(),
+        conversationId, userId, at)).then();
+  }
+
+  @Override
+  public Flux<NotedChange> in(long minute, int shard) {
+    return execute(select.bind(minute, shard)).expand(page -> page.hasMorePages()
+            ? Mono.fromCompletionStage(page.fetchNextPage())
+            : Mono.empty())
+        .concatMapIterable(AsyncResultSet::currentPage)
+        .mapNotNull(row -> toChange(minute, row));
+  }
+
+  /** The noted change, or null for a kind this version does not know (logged and counted). */
+  private NotedChange toChange(long minute, Row row) {
+    String conversationId = row.getString("conversation_id");
+    String userId = row.getString("user_id");
+    Optional<ChangeKind> kind = ChangeKind.fromWire(row.getString("kind"));
+    if (kind.isEmpty()) {
+      unknownKinds.increment();
+      log.warn("skipping a change of kind '" + row.getString("kind") + "' noted for " + userId + " in " + conversationId
+          + ": this version cannot finish it (an instance of the version that noted it will)");
+      return null;
+    }
+    // A row without its time (never written so): noted at the latest in its minute's last instant.
+    Instant notedAt = row.isNull("noted_at") ? Instant.ofEpochSecond((minute + 1) * 60) : row.getInstant("noted_at");
+    return new NotedChange(kind.get(), conversationId, userId, notedAt);
+  }
+
+  private Mono<AsyncResultSet> execute(Statement<?> statement) {
+    return Mono.fromCompletionStage(() -> session.executeAsync(statement));
+  }
+}
