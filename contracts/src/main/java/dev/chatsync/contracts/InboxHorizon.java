@@ -41,7 +41,12 @@ public final class InboxHorizon {
       return null;
     }
     TreeMap<Long, Long> next = new TreeMap<>(marks);
-    next.headMap(nowMillis - ttlSeconds * 1_000L - 2 * bucket).clear();
+    // Marks older than any reader asks about go, but the newest of them stays: it shows the marks
+    // reach back over the whole TTL (see uncertainBelow).
+    var old = next.headMap(nowMillis - ttlSeconds * 1_000L - 2 * bucket, false);
+    while (old.size() > 1) {
+      old.pollFirstEntry();
+    }
     next.put(current, headBefore);
     return next;
   }
@@ -57,9 +62,31 @@ public final class InboxHorizon {
     }
     long ttlMillis = ttlSeconds * 1_000L;
     long expiredBefore = nowMillis - ttlMillis + Math.min(MAX_SKEW_MILLIS, ttlMillis / 10);
-    Map.Entry<Long, Long> firstAfter = new TreeMap<>(marks).ceilingEntry(expiredBefore);
+    TreeMap<Long, Long> sorted = new TreeMap<>(marks);
+    if (sorted.isEmpty() || sorted.firstKey() > expiredBefore) {
+      // The marks begin within the TTL: nothing written since they began has expired, and what was
+      // written before them is uncertain (see uncertainBelow), not known to be gone.
+      return base;
+    }
+    Map.Entry<Long, Long> firstAfter = sorted.ceilingEntry(expiredBefore);
     // No write since then: everything up to the head may have expired.
     long expired = firstAfter == null ? head : firstAfter.getValue();
     return Math.max(base, Math.min(expired, head));
+  }
+
+  /**
+   * Below this seq the marks say nothing: the entries there were written before the inbox had
+   * marks (an inbox written by a version without them), at unknown times. There a missing entry
+   * is taken as expired (410), as entries only expire oldest first and nothing else leaves a hole
+   * below it; above it a missing entry is one being written. Once the marks reach back over the
+   * whole TTL this is the base.
+   */
+  public static long uncertainBelow(long base, long head, Map<Long, Long> marks, Integer ttlSeconds, long nowMillis) {
+    if (ttlSeconds == null || marks.isEmpty()) {
+      return head;
+    }
+    TreeMap<Long, Long> sorted = new TreeMap<>(marks);
+    boolean reachesBack = sorted.firstKey() <= nowMillis - ttlSeconds * 1_000L;
+    return reachesBack ? base : Math.max(base, sorted.firstEntry().getValue());
   }
 }

@@ -20,8 +20,9 @@ class InboxHorizonTest {
     assertThat(first).containsExactly(Map.entry(T0 - Math.floorMod(T0, bucket), 0L));
     assertThat(InboxHorizon.marksAfterWrite(first, 40, T0 + 10, TTL)).as("same bucket").isNull();
 
-    Map<Long, Long> muchLater = InboxHorizon.marksAfterWrite(first, 500, T0 + 30L * 24 * HOUR, TTL);
-    assertThat(muchLater).hasSize(1).containsValue(500L);
+    Map<Long, Long> second = InboxHorizon.marksAfterWrite(first, 40, T0 + 2 * bucket, TTL);
+    Map<Long, Long> muchLater = InboxHorizon.marksAfterWrite(second, 500, T0 + 30L * 24 * HOUR, TTL);
+    assertThat(muchLater).as("the newest old mark stays").hasSize(2).containsValues(40L, 500L);
   }
 
   @Test
@@ -43,5 +44,17 @@ class InboxHorizonTest {
   void aRebuiltInboxIsWholeOnlyAboveItsBase() {
     assertThat(InboxHorizon.lowWater(10_000, 10_020, Map.of(T0, 10_000L), TTL, T0 + HOUR)).isEqualTo(10_000);
     assertThat(InboxHorizon.lowWater(10_000, 10_020, Map.of(), null, T0)).as("written before marks existed").isEqualTo(10_000);
+  }
+
+  @Test
+  void entriesFromBeforeTheInboxHadMarksAreUncertainUntilTheMarksReachBackOverTheTtl() {
+    // Written by a version without marks up to head 70; the first write with marks at T0.
+    Map<Long, Long> marks = Map.of(T0, 70L);
+
+    assertThat(InboxHorizon.lowWater(0, 90, marks, TTL, T0 + HOUR)).as("no 410 for a lagging device").isZero();
+    assertThat(InboxHorizon.uncertainBelow(0, 90, marks, TTL, T0 + HOUR)).isEqualTo(70);
+    assertThat(InboxHorizon.uncertainBelow(0, 90, Map.of(), null, T0)).as("never written with marks").isEqualTo(90);
+    assertThat(InboxHorizon.uncertainBelow(0, 90, marks, TTL, T0 + TTL * 1000L)).as("a TTL later").isZero();
+    assertThat(InboxHorizon.uncertainBelow(0, 5, Map.of(T0, 0L), TTL, T0 + HOUR)).as("a new inbox").isZero();
   }
 }

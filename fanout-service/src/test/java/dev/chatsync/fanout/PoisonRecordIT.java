@@ -68,6 +68,29 @@ class PoisonRecordIT {
     assertDeadLettered(Topics.MESSAGE_APPENDED, conversationId);
   }
 
+  /**
+   * An event that parses but announces a message the timeline does not have (forged, or a
+   * timeline restored from an older backup): retrying it would stall the partition for good.
+   */
+  @Test
+  void anEventAnnouncingAMessageTheTimelineLacksIsDeadLetteredAndTheNextEventGoesThrough() {
+    String broken = "broken-" + suffix;
+    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) VALUES (?, ?, 0, ?)",
+        conversationId, bob, Instant.now());
+    cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, head_seq, message_id, client_msg_id, "
+        + "sender_id, type, body, sent_at) VALUES (?, ?, 1, 1, 'msg-1', 'c-1', ?, 'text', 'hi', ?)", conversationId,
+        StorageTimeline.bucketOf(1), alice, Instant.now());
+    // Same key as the valid event (same partition), but announces a seq of a conversation with no messages.
+    var events = new TopicProducer<>(Topics.MESSAGE_APPENDED, kafka);
+    kafka.send(Topics.MESSAGES, conversationId, Topics.MESSAGE_APPENDED.encode(
+        new MessageAppended(broken, 7, "msg-7", alice, Instant.now().toEpochMilli()))).join();
+    events.send(new MessageAppended(conversationId, 1, "msg-1", alice, Instant.now().toEpochMilli())).join();
+
+    await().atMost(PROMPTLY).until(() -> inbox(bob).size() == 1);
+    assertThat(deadLetters(Topics.MESSAGE_APPENDED, conversationId, 1)).extracting(record -> header(record, DeadLetters.DETAIL))
+        .anySatisfy(detail -> assertThat(detail).contains(broken).contains("has no seq 1"));
+  }
+
   @Test
   void aPoisonInboxEntryDoesNotStopTheUsersInbox() {
     poison(Topics.INBOX_APPEND, bob, "{\"userId\":\"" + bob + "\",\"kind\":\"telepathy\",\"conversationId\":\"c\"}");

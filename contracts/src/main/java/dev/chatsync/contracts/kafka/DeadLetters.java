@@ -68,6 +68,14 @@ public final class DeadLetters {
     }
   }
 
+  /**
+   * A record that decoded but that the consumer found it can never handle (say, it names what
+   * does not exist): to the dead-letter topic like any poison, with {@code reason} "contract".
+   */
+  public void reject(Topic<?> topic, ConsumerRecord<String, byte[]> record, String detail) {
+    deadLetter(topic, record, new PoisonRecordException("contract", detail));
+  }
+
   private void deadLetter(Topic<?> topic, ConsumerRecord<String, byte[]> record, PoisonRecordException poison) {
     String origin = record.topic() + "/" + record.partition() + "/" + record.offset();
     if (sent.contains(origin)) {

@@ -45,14 +45,17 @@ public final class Problems {
   }
 
   /**
-   * 410: the inbox entries after the device's cursor have expired. The device rebuilds from the
-   * conversation list and history, then goes on from {@code headSeq} (API.md, "Sync").
+   * 410: the inbox entries after the device's cursor are gone (expired, or from before the inbox
+   * was rebuilt). The device rebuilds from the conversation list and history, then goes on from
+   * {@code headSeq} (API.md, "Sync"). {@code lowWaterSeq}: the inbox still holds every entry after
+   * it, for a client that would rather read those than its history.
    */
-  public static ErrorResponseException cursorExpired(long after, long headSeq) {
+  public static ErrorResponseException cursorExpired(long after, long headSeq, long lowWaterSeq) {
     ProblemDetail problem = problem(HttpStatus.GONE, "cursor-expired",
-        "The inbox entries after " + after + " have expired; rebuild from the conversation list and history, then sync after "
+        "The inbox entries after " + after + " are gone; rebuild from the conversation list and history, then sync after "
             + headSeq + ".");
     problem.setProperty("headSeq", headSeq);
+    problem.setProperty("lowWaterSeq", lowWaterSeq);
     return new ErrorResponseException(HttpStatus.GONE, problem, null);
   }
 

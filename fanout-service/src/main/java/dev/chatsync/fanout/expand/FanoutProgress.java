@@ -14,4 +14,21 @@ public interface FanoutProgress {
    * @return the progress as it stands: {@code seq}, or the value someone else set
    */
   long advance(String conversationId, long expected, long seq);
+
+  /**
+   * Moves the progress back to {@code seq} if it is past it, for a recovery that expands again
+   * (only while no stage 1 runs). Never forward: that would skip messages stage 1 has not expanded.
+   *
+   * @return the progress as it is now
+   */
+  default long rewind(String conversationId, long seq) {
+    long stored = fanned(conversationId);
+    for (int attempt = 0; stored > seq; attempt++) {
+      if (attempt == 10) {
+        throw new IllegalStateException("the progress of " + conversationId + " keeps moving: is a fanout instance running?");
+      }
+      stored = advance(conversationId, stored, seq);
+    }
+    return stored;
+  }
 }

@@ -45,8 +45,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>A poll's work is bounded ({@code chat.fanout.expand-poll-budget}, P7): one event may announce
  * a backlog of thousands of messages for a group of a thousand, millions of records. Past the
- * budget the poll hands its unfinished events back to the next poll and commits the rest, so the
- * consumer keeps polling well within max.poll.interval.ms and the group never rebalances for it.
+ * budget the poll announces each unfinished conversation again (one event at the end of its
+ * partition, durable before the poll's offsets are committed, P1) and returns: a later poll goes on
+ * from the progress, and the consumer keeps polling well within max.poll.interval.ms. Announcing
+ * again, unlike seeking back, works the same whether the poll is a first delivery or a retry after
+ * a failure.
  */
 @Component
 class MessageExpander implements ConsumerSeekAware {
@@ -62,6 +65,7 @@ class MessageExpander implements ConsumerSeekAware {
   private final FanoutProgress progress;
   private final MemberDirectory members;
   private final TopicProducer<InboxAppend> inboxAppends;
+  private final TopicProducer<MessageAppended> events;
   private final DeadLetters deadLetters;
   private final Duration pollBudget;
   private final Counter revoked;
@@ -74,11 +78,12 @@ class MessageExpander implements ConsumerSeekAware {
   private final Memo<String, Long> fannedSoFar = new Memo<>(100_000);
 
   MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends,
-      DeadLetters deadLetters, FanoutProperties properties, MeterRegistry meters) {
+      TopicProducer<MessageAppended> events, DeadLetters deadLetters, FanoutProperties properties, MeterRegistry meters) {
     this.timeline = timeline;
     this.progress = progress;
     this.members = members;
     this.inboxAppends = inboxAppends;
+    this.events = events;
     this.deadLetters = deadLetters;
     this.pollBudget = properties.expandPollBudget();
     this.revoked = Counter.builder("chat.fanout.partitions.revoked").tag("stage", "expand")
@@ -86,8 +91,8 @@ class MessageExpander implements ConsumerSeekAware {
         .register(meters);
   }
 
-  /** A conversation the poll announced: its announced messages, and the index of its first event in the poll. */
-  private record Announced(NavigableMap<Long, TimelineMessage> messages, int firstIndex) {
+  /** A conversation the poll announced: its announced messages, and the records that announced them. */
+  private record Announced(NavigableMap<Long, TimelineMessage> messages, List<ConsumerRecord<String, byte[]>> records) {
 
     long newest() {
       return messages.lastKey();
@@ -106,10 +111,11 @@ class MessageExpander implements ConsumerSeekAware {
     List<Received<MessageAppended>> events = deadLetters.decode(Topics.MESSAGE_APPENDED, records);
     for (Received<MessageAppended> received : events) {
       MessageAppended event = received.value();
-      int index = records.indexOf(received.record());
-      announced.computeIfAbsent(event.conversationId(), id -> new Announced(new TreeMap<>(), index)).messages().put(event.seq(),
-          new TimelineMessage(event.conversationId(), event.seq(), event.messageId(), event.senderId(),
-              Instant.ofEpochMilli(event.sentAtMillis())));
+      Announced conversation = announced.computeIfAbsent(event.conversationId(),
+          id -> new Announced(new TreeMap<>(), new ArrayList<>()));
+      conversation.records().add(received.record());
+      conversation.messages().put(event.seq(), new TimelineMessage(event.conversationId(), event.seq(), event.messageId(),
+          event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
     }
     Map<String, Long> behind = new LinkedHashMap<>();
     for (var conversation : announced.entrySet()) {
@@ -120,18 +126,23 @@ class MessageExpander implements ConsumerSeekAware {
     }
     while (!behind.isEmpty()) {
       if (clock.instant().isAfter(deadline)) {
-        // Everything before the first unfinished conversation's first event is done and committed;
-        // from there on the poll's records come again, and expansion goes on from the progress.
-        ack.nack(firstIndex(behind.keySet(), announced), Duration.ZERO);
-        return;
+        announceAgain(behind.keySet(), announced);
+        break;
       }
       behind = expandOnePage(behind, announced);
     }
     ack.acknowledge();
   }
 
-  private static int firstIndex(Collection<String> conversations, Map<String, Announced> announced) {
-    return conversations.stream().mapToInt(id -> announced.get(id).firstIndex()).min().orElseThrow();
+  /** The rest of these conversations goes to a later poll: their newest announced message, announced again. */
+  private void announceAgain(Collection<String> conversations, Map<String, Announced> announced) {
+    List<CompletableFuture<?>> sends = new ArrayList<>();
+    for (String conversationId : conversations) {
+      TimelineMessage newest = announced.get(conversationId).messages().lastEntry().getValue();
+      sends.add(events.send(new MessageAppended(conversationId, newest.seq(), newest.messageId(), newest.senderId(),
+          newest.sentAt().toEpochMilli())));
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
   }
 
   /**
@@ -146,6 +157,7 @@ class MessageExpander implements ConsumerSeekAware {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     Map<String, Long> reached = new LinkedHashMap<>();
     Map<String, Long> stillBehind = new LinkedHashMap<>();
+    Map<String, Long> unannounced = new LinkedHashMap<>();
     behind.forEach((conversationId, fanned) -> {
       // A round holds a bounded number of records (P7), however many conversations a poll names;
       // the first conversation always goes, so every round makes progress.
@@ -159,8 +171,11 @@ class MessageExpander implements ConsumerSeekAware {
         page = timeline.after(conversationId, fanned, conversation.newest(), PAGE);
       }
       if (page.isEmpty()) {
-        throw new IllegalStateException("conversation " + conversationId + " has no seq " + (fanned + 1)
-            + " although an event announced " + conversation.newest() + "; retrying");
+        // An event announces a seq the timeline does not hold (a forged event, or a timeline
+        // restored from an older backup): events are published after their append is committed
+        // and read back at quorum, so no retry will find it, and retrying would stall the partition.
+        unannounced.put(conversationId, fanned);
+        return;
       }
       // The members are read after the page, for each page: every message of the page was appended
       // before this read, so a member added or removed before a message was appended is seen here
@@ -173,6 +188,8 @@ class MessageExpander implements ConsumerSeekAware {
       reached.put(conversationId, handed.get(handed.size() - 1).seq());
     });
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    unannounced.forEach((conversationId, fanned) -> announced.get(conversationId).records().forEach(record -> deadLetters.reject(
+        Topics.MESSAGE_APPENDED, record, "the timeline of " + conversationId + " has no seq " + (fanned + 1))));
     reached.forEach((conversationId, seq) -> {
       // Fenced (P1, P2): if someone else moved the progress since it was read, theirs stands and
       // expansion goes on from it; this round's records were sent and stage 2 absorbs repeats.

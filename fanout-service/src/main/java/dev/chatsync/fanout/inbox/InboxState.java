@@ -1,5 +1,7 @@
 package dev.chatsync.fanout.inbox;
 
+import dev.chatsync.contracts.InboxKind;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +14,8 @@ import java.util.Map;
  * @param reserved inbox seqs up to here are reserved in {@code inbox_reservations}
  * @param plannedAtMicros the time of the last write, never going back (see {@link InboxPlan})
  * @param horizon the low-water marks (contracts' InboxHorizon)
- * @param applied per kind and conversation, the progress applied so far (P2)
+ * @param applied per kind and conversation, the progress applied so far (P2): only the keys read
+ *     or written lately, never a user's whole history
  * @param pending the entries of the last write, which may not all be written yet
  * @param rebuiltAtOffset message entries from records below this offset predate a rebuild
  */
@@ -26,5 +29,19 @@ public record InboxState(boolean exists, long head, long base, long reserved, lo
 
   public long applied(String progressKey) {
     return applied.getOrDefault(progressKey, 0L);
+  }
+
+  public InboxState withApplied(Map<String, Long> known) {
+    return new InboxState(exists, head, base, reserved, plannedAtMicros, horizon, known, pending, rebuiltAtOffset);
+  }
+
+  /** This state remembering only the progress of the arrivals' kinds and conversations (bounded memory, P7). */
+  public InboxState keepingProgressOf(List<Arrival> arrivals) {
+    Map<String, Long> kept = new HashMap<>();
+    for (Arrival arrival : arrivals) {
+      String key = InboxKind.progressKey(arrival.entry().kind(), arrival.entry().conversationId());
+      kept.put(key, applied(key));
+    }
+    return withApplied(kept);
   }
 }

@@ -22,4 +22,15 @@ public interface InboxStore {
    * @return the user's new inbox head, or empty if every entry was skipped
    */
   CompletionStage<OptionalLong> append(String userId, List<Arrival> entries);
+
+  /**
+   * Starts a new generation of the user's inbox, for a rebuild after its entries were lost or
+   * damaged: its seqs start above every seq the user ever had (a device's cursor is never above a
+   * new entry: it gets 410 and rebuilds from history), its progress marks start empty, and message
+   * entries from records of chat.inbox-appends below {@code rebuiltAtOffset} are skipped from now
+   * on (the rebuild expands them again, in order). Only while no stage 2 runs.
+   *
+   * @return the new generation's base: its entries are above it
+   */
+  CompletionStage<Long> startGeneration(String userId, long rebuiltAtOffset);
 }

@@ -38,8 +38,10 @@ public class SyncService {
     if (pageSize < 1 || pageSize > MAX_LIMIT) {
       return Mono.error(Problems.invalid("limit", "must be between 1 and " + MAX_LIMIT));
     }
-    Mono<Void> acknowledge = from > 0 ? cursors.acknowledge(caller.userId(), caller.deviceId(), from) : Mono.empty();
-    return Mono.zip(page(caller.userId(), from, pageSize, null), acknowledge.thenReturn(true), (result, acknowledged) -> result);
+    // The cursor is acknowledged once the page shows it is one of this inbox's (not above its head).
+    return page(caller.userId(), from, pageSize, null).flatMap(result -> from > 0
+        ? cursors.acknowledge(caller.userId(), caller.deviceId(), from).thenReturn(result)
+        : Mono.just(result));
   }
 
   /**
@@ -57,24 +59,34 @@ public class SyncService {
    *     bounds; a notified stream already stands on a valid cursor
    */
   public Mono<SyncPage> page(String userId, long after, int pageSize, Long knownHead) {
-    Mono<Long> head = knownHead != null ? Mono.just(knownHead) : inbox.bounds(userId).flatMap(bounds -> validHead(after, bounds));
-    return head.flatMap(upTo -> after >= upTo
-        ? Mono.just(new SyncPage(List.of(), after, false))
-        : inbox.entriesAfter(userId, after, upTo, pageSize + 1).flatMap(found -> {
-          List<InboxEntry> run = consecutive(found, after);
-          if (run.isEmpty() && knownHead != null) {
-            // Nothing where the notification said: see whether the cursor is still valid.
-            return page(userId, after, pageSize, null);
-          }
-          return resolve(run, after, pageSize);
-        }));
+    if (knownHead != null) {
+      return after >= knownHead ? empty(after) : inbox.entriesAfter(userId, after, knownHead, pageSize + 1).flatMap(found -> {
+        List<InboxEntry> run = consecutive(found, after);
+        // Nothing where the notification said: see whether the cursor is still valid.
+        return run.isEmpty() ? page(userId, after, pageSize, null) : resolve(run, after, pageSize);
+      });
+    }
+    return inbox.bounds(userId).flatMap(bounds -> {
+      if (after > bounds.head() || after < bounds.lowWater()) {
+        return expired(after, bounds);
+      }
+      if (after == bounds.head()) {
+        return empty(after);
+      }
+      return inbox.entriesAfter(userId, after, bounds.head(), pageSize + 1).flatMap(found -> {
+        List<InboxEntry> run = consecutive(found, after);
+        // Below the marks a missing entry expired (entries expire oldest first); above them it is being written.
+        return run.isEmpty() && after < bounds.uncertainBelow() ? expired(after, bounds) : resolve(run, after, pageSize);
+      });
+    });
   }
 
-  private static Mono<Long> validHead(long after, InboxBounds bounds) {
-    if (after > bounds.head() || after < bounds.lowWater()) {
-      return Mono.error(Problems.cursorExpired(after, bounds.head()));
-    }
-    return Mono.just(bounds.head());
+  private static Mono<SyncPage> empty(long after) {
+    return Mono.just(new SyncPage(List.of(), after, false));
+  }
+
+  private static Mono<SyncPage> expired(long after, InboxBounds bounds) {
+    return Mono.error(Problems.cursorExpired(after, bounds.head(), bounds.lowWater()));
   }
 
   /** The entries at after + 1, after + 2, ... up to the first seq missing. */

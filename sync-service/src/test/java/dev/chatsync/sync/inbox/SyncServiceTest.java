@@ -20,6 +20,7 @@ class SyncServiceTest {
   private final Caller bob = new Caller("bob", "phone");
   private final List<InboxEntry> entries = new ArrayList<>();
   private long lowWater;
+  private long uncertainBelow;
   private Long head;
   private final Map<String, Long> cursors = new ConcurrentHashMap<>();
   private final DeviceCursors deviceCursors = new DeviceCursors() {
@@ -37,7 +38,8 @@ class SyncServiceTest {
   private final InboxReader reader = new InboxReader() {
     @Override
     public Mono<InboxBounds> bounds(String userId) {
-      return Mono.just(new InboxBounds(head != null ? head : entries.stream().mapToLong(InboxEntry::seq).max().orElse(0), lowWater));
+      return Mono.just(new InboxBounds(head != null ? head : entries.stream().mapToLong(InboxEntry::seq).max().orElse(0), lowWater,
+          uncertainBelow));
     }
 
     @Override
@@ -114,7 +116,29 @@ class SyncServiceTest {
 
     assertExpired(0L, 5);
     assertExpired(1L, 5);
+    assertThatThrownBy(() -> sync.sync(bob, 1L, 10).block()).isInstanceOfSatisfying(ErrorResponseException.class,
+        e -> assertThat(e.getBody().getProperties()).as("the inbox holds every entry after it").containsEntry("lowWaterSeq", 2L));
     assertThat(sync.sync(bob, 2L, 10).block().entries()).hasSize(3);
+  }
+
+  @Test
+  void belowTheMarksAMissingEntryExpired() {
+    // Written before the inbox had marks, up to 4: 1 to 3 expired since.
+    for (long seq = 4; seq <= 6; seq++) {
+      entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
+    }
+    uncertainBelow = 4;
+
+    assertExpired(0L, 6);
+    assertThat(sync.sync(bob, 3L, 10).block().entries()).hasSize(3);
+  }
+
+  @Test
+  void aCursorAboveTheHeadIsNeitherServedNorAcknowledged() {
+    entries.add(new InboxEntry(1, "message", "conv", 1, "m1"));
+
+    assertExpired(7L, 1);
+    assertThat(deviceCursors.cursor("bob", "phone").block()).isZero();
   }
 
   @Test

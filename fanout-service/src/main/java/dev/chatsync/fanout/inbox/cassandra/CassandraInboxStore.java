@@ -18,13 +18,18 @@ import dev.chatsync.fanout.inbox.InboxStore;
 import dev.chatsync.fanout.inbox.PlannedEntry;
 import java.time.Clock;
 import java.time.Instant;
+import dev.chatsync.contracts.InboxKind;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,7 +51,8 @@ class CassandraInboxStore implements InboxStore {
   private final CqlSession session;
   private final int ttlSeconds;
   private final Clock clock = Clock.systemUTC();
-  private final JsonMapper json = JsonMapper.builder().build();
+  /** Lenient: a newer version's pending entries may carry fields this one does not know. */
+  private final JsonMapper json = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private final InboxReservations reservations;
   private final ConversationListUpdates list;
   /**
@@ -56,9 +62,11 @@ class CassandraInboxStore implements InboxStore {
    */
   private final Memo<String, InboxState> known = new Memo<>(50_000);
   private final PreparedStatement selectState;
+  private final PreparedStatement selectApplied;
   private final PreparedStatement write;
   private final PreparedStatement writeWithHorizon;
   private final PreparedStatement insertEntry;
+  private final PreparedStatement startGeneration;
 
   CassandraInboxStore(CqlSession session, FanoutProperties properties) {
     this.session = session;
@@ -66,13 +74,17 @@ class CassandraInboxStore implements InboxStore {
     this.reservations = new InboxReservations(session);
     this.list = new ConversationListUpdates(session.prepare(ConversationListUpdates.DELIVERED),
         session.prepare(ConversationListUpdates.DELIVERED_OWN), session.prepare(ConversationListUpdates.READ));
-    selectState = session.prepare("SELECT head_seq, base, reserved, planned_at, horizon, applied, pending, rebuilt_at_offset "
+    selectState = session.prepare("SELECT head_seq, base, reserved, planned_at, horizon, pending, rebuilt_at_offset "
         + "FROM inbox_state WHERE user_id = ?");
+    selectApplied = session.prepare("SELECT applied[?] AS applied_seq FROM inbox_state WHERE user_id = ?");
     String set = "UPDATE inbox_state SET head_seq = :head, base = :base, reserved = :reserved, planned_at = :planned_at, "
         + "entry_ttl = :ttl, applied = applied + :applied, pending = :pending";
     String condition = " WHERE user_id = :user_id IF head_seq = :expected";
     write = session.prepare(set + condition);
     writeWithHorizon = session.prepare(set + ", horizon = :horizon" + condition);
+    startGeneration = session.prepare("UPDATE inbox_state SET head_seq = :base, base = :base, reserved = :reserved, "
+        + "planned_at = :planned_at, entry_ttl = :ttl, applied = {}, pending = null, horizon = {}, "
+        + "rebuilt_at_offset = :offset WHERE user_id = :user_id IF head_seq = :expected");
     insertEntry = session.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, "
         + "message_id, actors, change, created_at) VALUES (:user_id, :inbox_seq, :kind, :conversation_id, :conversation_seq, "
         + ":message_id, :actors, :change, :created_at) USING TTL :ttl");
@@ -91,6 +103,36 @@ class CassandraInboxStore implements InboxStore {
   }
 
   private CompletionStage<OptionalLong> attempt(String userId, List<Arrival> arrivals, InboxState state, int attemptsLeft) {
+    return withProgressOf(userId, arrivals, state).thenCompose(known -> attemptWith(userId, arrivals, known, attemptsLeft));
+  }
+
+  /**
+   * The state with the applied progress of every kind and conversation among the arrivals. Only
+   * those are read (a user's marks grow with every conversation they ever had, P7); a value read
+   * after the head may be newer than the head: then the compare-and-set fails and all is read again.
+   */
+  private CompletionStage<InboxState> withProgressOf(String userId, List<Arrival> arrivals, InboxState state) {
+    Map<String, CompletableFuture<Long>> reads = new LinkedHashMap<>();
+    for (Arrival arrival : arrivals) {
+      String key = InboxKind.progressKey(arrival.entry().kind(), arrival.entry().conversationId());
+      if (state.exists() && !state.applied().containsKey(key) && !reads.containsKey(key)) {
+        reads.put(key, execute(selectApplied.bind(key, userId)).thenApply(result -> {
+          Row row = result.one();
+          return row == null || row.isNull("applied_seq") ? 0L : row.getLong("applied_seq");
+        }));
+      }
+    }
+    if (reads.isEmpty()) {
+      return CompletableFuture.completedFuture(state);
+    }
+    return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+      Map<String, Long> applied = new HashMap<>(state.applied());
+      reads.forEach((key, value) -> applied.put(key, value.join()));
+      return state.withApplied(applied);
+    });
+  }
+
+  private CompletionStage<OptionalLong> attemptWith(String userId, List<Arrival> arrivals, InboxState state, int attemptsLeft) {
     InboxPlan plan = InboxPlan.of(state, arrivals, clock.millis(), ttlSeconds);
     if (plan.isEmpty()) {
       return CompletableFuture.completedFuture(OptionalLong.empty());
@@ -106,7 +148,7 @@ class CassandraInboxStore implements InboxStore {
             return read(userId).thenCompose(fresh -> attempt(userId, arrivals, fresh, attemptsLeft - 1));
           }
           return writeEntries(userId, plan.entries(), plan.plannedAtMicros()).thenApply(written -> {
-            known.remember(userId, plan.after(reserved), (old, now) -> now);
+            known.remember(userId, plan.after(reserved).keepingProgressOf(arrivals), (old, now) -> now);
             return OptionalLong.of(plan.head());
           });
         }));
@@ -129,6 +171,37 @@ class CassandraInboxStore implements InboxStore {
     return plan.before().exists() ? cas.setLong("expected", plan.expectedHead()).build() : cas.setToNull("expected").build();
   }
 
+  @Override
+  public CompletionStage<Long> startGeneration(String userId, long rebuiltAtOffset) {
+    return startGeneration(userId, rebuiltAtOffset, ATTEMPTS);
+  }
+
+  private CompletionStage<Long> startGeneration(String userId, long rebuiltAtOffset, int attemptsLeft) {
+    if (attemptsLeft == 0) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the inbox of " + userId
+          + " kept changing during its rebuild: is a fanout instance running?"));
+    }
+    known.forget(userId);
+    return read(userId).thenCompose(state -> reservations.current(userId).thenCompose(stored -> {
+      // Above everything ever allocated, and above the old head even if they are equal: every state
+      // change moves the head, so a writer that planned on the old state fails its condition.
+      long base = Math.max(state.head(), Math.max(stored, state.reserved())) + 1;
+      return reservations.cover(userId, base, stored).thenCompose(reserved -> {
+        BoundStatementBuilder cas = startGeneration.boundStatementBuilder()
+            .setString("user_id", userId)
+            .setLong("base", base)
+            .setLong("reserved", reserved)
+            .setLong("planned_at", Math.max(clock.millis() * 1_000, state.plannedAtMicros() + 1))
+            .setInt("ttl", ttlSeconds)
+            .setLong("offset", rebuiltAtOffset);
+        Statement<?> write = state.exists() ? cas.setLong("expected", state.head()).build() : cas.setToNull("expected").build();
+        return execute(write).thenCompose(result -> result.wasApplied()
+            ? CompletableFuture.completedFuture(base)
+            : startGeneration(userId, rebuiltAtOffset, attemptsLeft - 1));
+      });
+    }));
+  }
+
   /** The stored state, with its pending entries written (again) before anyone plans on it. */
   private CompletionStage<InboxState> read(String userId) {
     return execute(selectState.bind(userId)).thenCompose(result -> {
@@ -137,8 +210,8 @@ class CassandraInboxStore implements InboxStore {
         return reservations.current(userId).thenApply(InboxState::fresh);
       }
       InboxState state = new InboxState(true, row.getLong("head_seq"), longOrZero(row, "base"), longOrZero(row, "reserved"),
-          longOrZero(row, "planned_at"), row.getMap("horizon", Long.class, Long.class),
-          row.getMap("applied", String.class, Long.class), pending(row), longOrZero(row, "rebuilt_at_offset"));
+          longOrZero(row, "planned_at"), row.getMap("horizon", Long.class, Long.class), Map.of(), pending(row),
+          longOrZero(row, "rebuilt_at_offset"));
       // Pending entries older than the TTL would only come back to expire again.
       boolean stale = state.plannedAtMicros() / 1_000 < clock.millis() - ttlSeconds * 1_000L;
       if (state.pending().isEmpty() || stale) {

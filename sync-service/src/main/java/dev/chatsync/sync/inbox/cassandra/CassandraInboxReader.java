@@ -60,13 +60,15 @@ class CassandraInboxReader implements InboxReader {
     return execute(selectBounds.bind(userId)).map(result -> {
       Row row = result.one();
       if (row == null || row.isNull("head_seq")) {
-        return new InboxBounds(0, 0);
+        return new InboxBounds(0, 0, 0);
       }
       long head = row.getLong("head_seq");
       long base = row.isNull("base") ? 0 : row.getLong("base");
       Integer ttl = row.isNull("entry_ttl") ? null : row.getInt("entry_ttl");
-      return new InboxBounds(head,
-          InboxHorizon.lowWater(base, head, row.getMap("horizon", Long.class, Long.class), ttl, clock.millis()));
+      Map<Long, Long> marks = row.getMap("horizon", Long.class, Long.class);
+      long now = clock.millis();
+      return new InboxBounds(head, InboxHorizon.lowWater(base, head, marks, ttl, now),
+          InboxHorizon.uncertainBelow(base, head, marks, ttl, now));
     });
   }
 
