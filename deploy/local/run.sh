@@ -50,7 +50,7 @@ cat <<BANNER
 
   chatsync is running.
 
-  Gateway:    $gateway   (API under $gateway/api/v1, see shared API.md)
+  Gateway:    $gateway   (API under $gateway/api/v1, see docs/api.md)
   Demo:       $gateway/   (a chat client; each browser tab is a device of its own)
   Dev token:  curl -s -X POST $gateway/api/v1/dev/tokens -H 'Content-Type: application/json' -d '{"userId":"alice"}'
   Logs:       $LOG_DIR

@@ -27,7 +27,9 @@ final class ApiClient {
     this.port = port;
   }
 
-  record Response(int status, String body) {
+  /** @param retryAfter the Retry-After header, or null */
+  record Response(int status, String body, String retryAfter) {
+
     <T> T json(String path) {
       return JsonPath.read(body, path);
     }
@@ -61,7 +63,7 @@ final class ApiClient {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
     HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Response(response.statusCode(), response.body());
+    return new Response(response.statusCode(), response.body(), response.headers().firstValue("Retry-After").orElse(null));
   }
 
   Stream stream(String userId) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,12 +77,59 @@ final class LocalSystem implements AutoCloseable {
    * Returns once it is gone.
    */
   void kill(String instance) throws Exception {
-    long pid = Long.parseLong(Files.readString(dataDir.resolve("run/" + instance + ".pid")).strip());
-    var process = ProcessHandle.of(pid);
+    var process = ProcessHandle.of(pid(instance));
     if (process.isPresent()) {
       process.get().destroyForcibly();
       process.get().onExit().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Every broker of the test command's Kafka (three with CHAT_NODES=3, their ports 100 apart). */
+  static String bootstrapServers() {
+    int port = Integer.parseInt(Objects.requireNonNullElse(System.getenv("CHAT_KAFKA_PORT"), "9092"));
+    int nodes = Integer.parseInt(Objects.requireNonNullElse(System.getenv("CHAT_NODES"), "1"));
+    List<String> brokers = new ArrayList<>();
+    for (int node = 0; node < nodes; node++) {
+      brokers.add("127.0.0.1:" + (port + 100 * node));
+    }
+    return String.join(",", brokers);
+  }
+
+  /** SIGSTOP: the process stops as in a long GC pause or CPU starvation; its sockets stay open. */
+  void pause(String instance) throws Exception {
+    signal("STOP", pid(instance));
+  }
+
+  /** SIGCONT: the process goes on from where it stopped, unaware of the time that passed. */
+  void resume(String instance) throws Exception {
+    signal("CONT", pid(instance));
+  }
+
+  private long pid(String instance) throws IOException {
+    return Long.parseLong(Files.readString(dataDir.resolve("run/" + instance + ".pid")).strip());
+  }
+
+  /**
+   * SIGKILL of node {@code node} of the test's Kafka or Cassandra (started by the test command,
+   * with its own data directory and pid files): it gets no chance to flush or close anything.
+   */
+  void killInfrastructure(String kind, int node) throws Exception {
+    long pid = Long.parseLong(runInfrastructure(60, "pid", kind, Integer.toString(node)).strip());
+    var process = ProcessHandle.of(pid).orElseThrow();
+    process.destroyForcibly();
+    process.onExit().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Starts that node again on its data, and returns once it answers. */
+  void startInfrastructure(String kind, int node) throws Exception {
+    runInfrastructure(300, "start-node", kind, Integer.toString(node));
+  }
+
+  /** The fanout's recovery commands, deploy/local/replay.sh. */
+  String replay(String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("deploy/local/replay.sh"));
+    command.addAll(List.of(arguments));
+    return run(300, Map.of(), command.toArray(String[]::new));
   }
 
   /** Kafka's consumer-groups tool through deploy/local/kafka-tool.sh. */
@@ -96,7 +144,26 @@ final class LocalSystem implements AutoCloseable {
     run(120, Map.of(), "deploy/local/services.sh", "stop");
   }
 
+  /** infra.sh with the test command's environment: the infrastructure's data dir, not the services'. */
+  private String runInfrastructure(int timeoutSeconds, String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("deploy/local/infra.sh"));
+    command.addAll(List.of(arguments));
+    return execute(timeoutSeconds, Map.of(), false, command.toArray(String[]::new));
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+    if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+    }
+  }
+
   private String run(int timeoutSeconds, Map<String, String> overrides, String... command) throws Exception {
+    return execute(timeoutSeconds, overrides, true, command);
+  }
+
+  private String execute(int timeoutSeconds, Map<String, String> overrides, boolean services, String... command)
+      throws Exception {
     Files.createDirectories(dataDir);
     Path output = Files.createTempFile(dataDir, "launcher-", ".out");
     List<String> bash = new ArrayList<>(List.of("bash", REPO.resolve(command[0]).toString()));
@@ -105,7 +172,9 @@ final class LocalSystem implements AutoCloseable {
         .directory(REPO.toFile())
         .redirectErrorStream(true)
         .redirectOutput(output.toFile());
-    builder.environment().putAll(env);
+    if (services) {
+      builder.environment().putAll(env);
+    }
     builder.environment().putAll(overrides);
     Process process = builder.start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
