@@ -1,7 +1,7 @@
 package dev.chatsync.gateway.routing;
 
 import dev.chatsync.contracts.web.Problems;
-import java.net.ConnectException;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,7 +14,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * A service behind the gateway that cannot be reached (its instance died, or is starting) is a
+ * A service behind the gateway that cannot be reached (its instance died, or is starting, or died
+ * while it handled the request) is a
  * 503 problem with Retry-After, as the API promises for a store or broker away: the client retries,
  * safely (a send with the same clientMsgId), and usually reaches a live instance. Without this
  * the framework answered 500 with a body of its own. Anything else is left to the default handler.
@@ -36,12 +37,15 @@ class UnreachableServiceHandler implements ErrorWebExceptionHandler {
         "The service is unavailable; retry after a moment.");
   }
 
-  /** Refused, or not answered in time: the connection to the service never carried a response. */
+  /**
+   * Refused, reset, closed before an answer or not answered in time: the connection to the
+   * service carried no response (all of these are IOExceptions in Reactor Netty, or a timeout).
+   * The request may or may not have been handled: the client's retry decides, which the API makes
+   * safe for sends (the same clientMsgId) and every other change but creating a group.
+   */
   static boolean unreachable(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException || cause instanceof TimeoutException
-          || cause.getClass().getName().equals("io.netty.channel.ConnectTimeoutException")
-          || cause.getClass().getName().equals("reactor.netty.http.client.PrematureCloseException")) {
+      if (cause instanceof IOException || cause instanceof TimeoutException) {
         return true;
       }
     }
