@@ -23,8 +23,4 @@ public final class TopicProducer<T extends WireRecord> {
   public CompletableFuture<?> send(T record) {
     return kafka.send(topic.name(), topic.keyOf(record), topic.encode(record));
   }
-
-  public Topic<T> topic() {
-    return topic;
-  }
 }

@@ -89,11 +89,11 @@ final class Rebuild {
       users.retainAll(List.of(onlyUser.get()));
     }
 
-    int partitions = groups.partitions(Topics.INBOX_APPENDS).size();
-    Map<TopicPartition, Long> inboxEnds = groups.endOffsets(groups.partitions(Topics.INBOX_APPENDS));
+    List<TopicPartition> inboxPartitions = groups.partitions(Topics.INBOX_APPENDS);
+    Map<TopicPartition, Long> inboxEnds = groups.endOffsets(inboxPartitions);
     int done = 0;
     for (String user : users) {
-      TopicPartition partition = new TopicPartition(Topics.INBOX_APPENDS, partitionOf(user, partitions));
+      TopicPartition partition = new TopicPartition(Topics.INBOX_APPENDS, partitionOf(user, inboxPartitions.size()));
       long base = inboxes.startGeneration(user, inboxEnds.get(partition)).toCompletableFuture().join();
       if (++done % 100 == 0 || done == users.size()) {
         say.accept("  " + done + " of " + users.size() + " inboxes started again (" + user + " above " + base + ")");
