@@ -3,7 +3,7 @@
 # four services on bench ports (beside a running local system or test run, never on them), runs
 # the load tool (benchmarks/) and stops everything again, pass or fail.
 #
-#   deploy/local/bench.sh                       the full run (about 12 minutes here)
+#   deploy/local/bench.sh                       the full run (about 20 minutes here)
 #   deploy/local/bench.sh --group-sizes 2,100 --rates 250,1000 --step-seconds 8 --streams 1000
 #                                               a quick one; any option of the tool (see Bench.java)
 #
@@ -51,6 +51,7 @@ out="benchmarks/results/$(date +%Y%m%d-%H%M%S)"
 java -Xmx2g -jar benchmarks/target/benchmarks.jar \
   --gateway "http://127.0.0.1:$CHAT_GATEWAY_PORT" \
   --sync-actuator "http://127.0.0.1:$CHAT_SYNC_PORT" \
+  --message-actuator "http://127.0.0.1:$CHAT_MESSAGE_PORT" \
   --cassandra "127.0.0.1:$CHAT_CASSANDRA_PORT" \
   --kafka-port "$CHAT_KAFKA_PORT" \
   --sync-pid-file "$CHAT_DATA_DIR/run/sync-service.pid" \

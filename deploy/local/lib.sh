@@ -45,12 +45,16 @@ cassandra_jmx_port() { echo $((CHAT_CASSANDRA_JMX_PORT + 100 * ($1 - 1))); }
 
 # What clients are given: every node, so that a client starting while one node is down still
 # finds the cluster. In one-node mode exactly the one address.
+# CHAT_KAFKA_BOOTSTRAP / CHAT_CASSANDRA_CONTACT_POINTS point the services at infrastructure this
+# launcher did not start (the tests' containers under -Dchat.infra=testcontainers).
 kafka_bootstrap() {
+  [[ -n "${CHAT_KAFKA_BOOTSTRAP:-}" ]] && { echo "$CHAT_KAFKA_BOOTSTRAP"; return; }
   local i addresses=()
   for ((i = 1; i <= CHAT_NODES; i++)); do addresses+=("127.0.0.1:$(kafka_port "$i")"); done
   (IFS=,; echo "${addresses[*]}")
 }
 cassandra_contact_points() {
+  [[ -n "${CHAT_CASSANDRA_CONTACT_POINTS:-}" ]] && { echo "$CHAT_CASSANDRA_CONTACT_POINTS"; return; }
   local i addresses=()
   for ((i = 1; i <= CHAT_NODES; i++)); do addresses+=("$(cassandra_host "$i"):$CHAT_CASSANDRA_PORT"); done
   (IFS=,; echo "${addresses[*]}")
@@ -83,6 +87,20 @@ pid_alive() {
   kill -0 "$pid" 2>/dev/null || return 1
   if [[ -r "/proc/$pid/cmdline" ]]; then cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"; else cmdline="$(ps -p "$pid" -o args= 2>/dev/null)"; fi
   [[ "$cmdline" == *"$(launch_mark "$name")"* ]]
+}
+
+# record_launch PIDFILE PID: writes the pid of a process just started in the background and
+# returns once it carries its launch mark (or has died). Until java replaces the forked shell the
+# pid lacks the mark, and a start-up wait (or a stop) that looked then would take a starting process
+# for a dead one: a loaded machine made a restarted Cassandra node look "exited during start-up".
+record_launch() {
+  local pidfile="$1" pid="$2"
+  echo "$pid" >"$pidfile"
+  for _ in {1..100}; do
+    pid_alive "$pidfile" && return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
 }
 
 # GET a local URL with bash alone (no curl needed); prints the response, headers included.

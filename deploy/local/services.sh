@@ -33,10 +33,7 @@ start_service() {
     --chat.routes.message-service="http://127.0.0.1:$CHAT_MESSAGE_PORT" \
     --chat.routes.sync-service="http://127.0.0.1:$CHAT_SYNC_PORT" \
     >>"$LOG_DIR/$instance.log" 2>&1 &
-  echo $! >"$pidfile"
-  # Until java has replaced the forked shell the pid does not carry the launch mark, and a health
-  # wait that looked now would take the instance for dead.
-  for _ in {1..100}; do pid_alive "$pidfile" && break; sleep 0.1; done
+  record_launch "$pidfile" $!
 }
 
 wait_healthy() {

@@ -36,11 +36,20 @@ import org.apache.kafka.clients.admin.TopicDescription;
  */
 public class ChatSetup {
 
+  /** {@code --kafka none}: the topics are created by someone else (Strimzi's KafkaTopic resources). */
+  static final String TOPICS_MANAGED_ELSEWHERE = "none";
+
   private static final Pattern MIGRATION_NAME = Pattern.compile("V(\\d+)__(\\w+)\\.cql");
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = parse(args);
-    createTopics(options);
+    if (TOPICS_MANAGED_ELSEWHERE.equals(options.get("kafka"))) {
+      // On Kubernetes with Strimzi the topics are KafkaTopic resources: the topic operator owns
+      // them, and a topic created here would be one it does not manage.
+      say("--kafka none: topics are left to the platform");
+    } else {
+      createTopics(options);
+    }
     migrateSchema(options);
   }
 
@@ -142,15 +151,26 @@ public class ChatSetup {
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
         // A one-off tool switches to the keyspace it has just created; the warning is meant for services.
         .withBoolean(DefaultDriverOption.REQUEST_WARN_IF_SET_KEYSPACE, false)
+        // The record of applied migrations is read and written by a quorum, as the services read
+        // their data: with RF 3 a node that missed a write cannot make a migration look unapplied.
+        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "LOCAL_QUORUM")
         .build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    // A cluster that is still starting (a fresh K8ssandra datacenter takes minutes) is waited for.
+    long deadline = System.nanoTime() + Duration.ofSeconds(Long.parseLong(options.getOrDefault("wait-seconds", "90"))).toNanos();
+    // Credentials come from the environment, never the command line (which any process can read):
+    // the same variables the services read, so one Secret serves both.
+    String username = System.getenv("SPRING_CASSANDRA_USERNAME");
+    String password = System.getenv("SPRING_CASSANDRA_PASSWORD");
     while (true) {
       try {
-        return CqlSession.builder()
+        var builder = CqlSession.builder()
             .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
             .withLocalDatacenter(options.getOrDefault("datacenter", "datacenter1"))
-            .withConfigLoader(config)
-            .build();
+            .withConfigLoader(config);
+        if (username != null && !username.isBlank()) {
+          builder.withAuthCredentials(username, password == null ? "" : password);
+        }
+        return builder.build();
       } catch (RuntimeException notReadyYet) {
         if (System.nanoTime() > deadline) {
           throw notReadyYet;

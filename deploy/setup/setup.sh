@@ -3,7 +3,10 @@
 # times. The local launcher calls it after every start; on Kubernetes it is the migration job.
 #   deploy/setup/setup.sh --cassandra 127.0.0.1:9042 --kafka 127.0.0.1:9092 [options]
 # Options of ChatSetup.java: --keyspace chat, --datacenter datacenter1,
-#   --replication "{'class':'SimpleStrategy','replication_factor':1}", --topic-replication 1.
+#   --replication "{'class':'SimpleStrategy','replication_factor':1}", --topic-replication 1,
+#   --wait-seconds 90 (how long to wait for Cassandra to answer), --kafka none (leave the topics to
+#   the platform, e.g. Strimzi's KafkaTopic resources). Cassandra credentials, when the cluster wants
+#   them: SPRING_CASSANDRA_USERNAME and SPRING_CASSANDRA_PASSWORD in the environment.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../local/lib.sh"
 cp="$(classpath_of "$REPO_DIR/deploy/setup/pom.xml" setup)"

@@ -34,6 +34,14 @@ public final class Bench {
     String runId = "b" + UUID.randomUUID().toString().substring(0, 6);
     GatewayClient gateway = new GatewayClient(options.gateway);
 
+    List<LoadStep.Result> steps = new ArrayList<>();
+    List<Profiler.Summary> profiles = new ArrayList<>();
+    SyncProbe.Result sync = null;
+    List<Overload> overloads = new ArrayList<>();
+    boolean loads = options.phases.contains("sweep") || options.phases.contains("profile") || options.phases.contains("sync")
+        || options.phases.contains("overload");
+    // The limits are measured on a warm system: a cold node measured a tenth of its warm rate.
+    double idle = loads ? warmUp(gateway, runId, options) : 0;
     System.out.println("== limits: Cassandra single-row inserts, Kafka ProducerPerformance");
     CassandraBaseline.Result cassandra = CassandraBaseline.run(options.cassandra, Duration.ofSeconds(options.baselineSeconds),
         runId);
@@ -42,11 +50,7 @@ public final class Bench {
         : Double.NaN;
     System.out.printf("  Kafka: %,.0f records/s%n", kafka);
 
-    List<LoadStep.Result> steps = new ArrayList<>();
-    List<Profiler.Summary> profiles = new ArrayList<>();
-    SyncProbe.Result sync = null;
-    if (options.phases.contains("sweep") || options.phases.contains("profile") || options.phases.contains("sync")) {
-      double idle = warmUp(gateway, runId, options);
+    if (loads) {
       if (options.phases.contains("sync")) {
         System.out.println("== /sync pages of 100 entries");
         sync = SyncProbe.run(gateway, runId, 20, 110, options.syncRequests, 50);
@@ -59,7 +63,14 @@ public final class Bench {
       if (options.phases.contains("sweep")) {
         System.out.println("== delivery sweep: group sizes " + Arrays.toString(options.groupSizes) + ", offered deliveries/s "
             + Arrays.toString(options.rates));
-        sweep(new LoadStep(gateway, runId, idle, new KafkaTraffic(options.kafkaPort)), options, steps);
+        KafkaTraffic traffic = new KafkaTraffic(options.kafkaPort);
+        sweep(new LoadStep(gateway, runId, idle, traffic, new StoreRequests(options.messageActuator)), traffic, options, steps);
+      }
+      if (options.phases.contains("overload")) {
+        System.out.println("== overload: twice the capacity, then half of it, back to back");
+        KafkaTraffic traffic = new KafkaTraffic(options.kafkaPort);
+        overload(new LoadStep(gateway, runId + "o", idle, traffic, new StoreRequests(options.messageActuator)), traffic, options,
+            steps, overloads);
       }
     }
 
@@ -72,7 +83,7 @@ public final class Bench {
     }
 
     Report.Run run = new Report.Run(Machine.describe(), options.command, cassandra, kafka, sync, steps, profiles,
-        streams);
+        streams, overloads);
     Report.write(run, options.out);
     System.out.println();
     System.out.println(Report.markdown(run));
@@ -137,18 +148,71 @@ public final class Bench {
   }
 
   /** Each group size at rising offered loads, until a step is past the limit. */
-  private static void sweep(LoadStep load, Options options, List<LoadStep.Result> steps) throws Exception {
+  private static void sweep(LoadStep load, KafkaTraffic traffic, Options options, List<LoadStep.Result> steps)
+      throws Exception {
     for (int groupSize : options.groupSizes) {
       int groups = Math.max(1, options.onlineUsers / groupSize);
       for (double rate : options.rates) {
-        LoadStep.Result step = load.run(groupSize, groups, rate, Duration.ofSeconds(options.stepSeconds));
+        // A step starts on an idle fanout: the backlog of the step before (the warm-up's, or a
+        // step past the limit) would otherwise be counted against this one.
+        Duration drained = traffic.awaitDrained(Duration.ofMinutes(3));
+        if (drained.toSeconds() >= 1) {
+          System.out.printf("  (waited %d s for the fanout to drain the previous step)%n", drained.toSeconds());
+        }
+        List<LoadStep.Result> runs = new ArrayList<>();
+        for (int run = 0; run < options.runsPerStep; run++) {
+          if (run > 0) {
+            traffic.awaitDrained(Duration.ofMinutes(3));
+          }
+          runs.add(load.run(groupSize, groups, rate, Duration.ofSeconds(options.stepSeconds)));
+        }
+        LoadStep.Result step = LoadStep.Spread.medianOf(runs);
         steps.add(step);
-        System.out.printf("  group %d x %d, %,.0f offered: delivered %,.0f/s, send p99 %s, delivery %s ms, CPU %.1f ms/1k%s%n",
-            groupSize, groups, rate, step.deliveredPerSecond(), Report.percentiles(step.send()),
-            Report.percentiles(step.delivery()), step.cpuMillisPerThousand(), step.broken() ? " -- past the limit" : "");
+        System.out.printf("  group %d x %d, %,.0f offered: delivered %,.0f/s, send p99 %s, delivery %s ms, CPU %.1f ms/1k, "
+                + "Cassandra requests a send %s%s%n", groupSize, groups, rate, step.deliveredPerSecond(),
+            Report.percentiles(step.send()), Report.percentiles(step.delivery()), step.cpuMillisPerThousand(),
+            Report.storeRequests(step.storeRequestsPerSend()), step.broken() ? " -- past the limit" : "");
+        if (step.spread() != null && step.spread().runs() > 1) {
+          System.out.printf("    over %d runs: delivery p99 %s, delivered/s %s%n", step.spread().runs(),
+              Report.range(step.spread().p99MinMillis(), step.spread().p99MaxMillis()),
+              Report.range(step.spread().deliveredMin(), step.spread().deliveredMax()));
+        }
         if (step.broken()) {
           break;
         }
+      }
+    }
+  }
+
+  /** A group size's capacity, a step at twice it and the step at half of it that followed. */
+  record Overload(int groupSize, double capacity, LoadStep.Result twice, LoadStep.Result half) {}
+
+  /**
+   * For each {@code --overload-group-sizes} entry: its capacity (the highest offered load the sweep
+   * found within the limit, else {@code --overload-capacity}), then twice that and half of it, the
+   * second starting as the first stops sending. A system that sheds load keeps the admitted sends'
+   * latencies and recovers within seconds; one that queues carries the backlog into the half step.
+   */
+  private static void overload(LoadStep load, KafkaTraffic traffic, Options options, List<LoadStep.Result> swept,
+      List<Overload> overloads) throws Exception {
+    for (int groupSize : options.overloadGroupSizes) {
+      double capacity = swept.stream().filter(step -> step.groupSize() == groupSize && !step.broken())
+          .mapToDouble(LoadStep.Result::offeredDeliveriesPerSecond).max().orElse(options.overloadCapacity);
+      if (Double.isNaN(capacity)) {
+        System.out.printf("  group %d: no capacity (run the sweep for it, or give --overload-capacity)%n", groupSize);
+        continue;
+      }
+      traffic.awaitDrained(Duration.ofMinutes(3));
+      Duration step = Duration.ofSeconds(options.stepSeconds);
+      List<LoadStep.Result> results = load.run(groupSize, Math.max(1, options.onlineUsers / groupSize),
+          List.of(new LoadStep.Phase(2 * capacity, step), new LoadStep.Phase(capacity / 2, step)), LoadStep.Window.NONE);
+      Overload result = new Overload(groupSize, capacity, results.get(0), results.get(1));
+      overloads.add(result);
+      for (LoadStep.Result phase : results) {
+        System.out.printf("  group %d, %,.0f offered (capacity %,.0f): admitted %,.1f sends/s, refused %d of %d (last at %.1f s), "
+                + "send p99 %s, delivery %s ms%n", groupSize, phase.offeredDeliveriesPerSecond(), capacity,
+            phase.admittedSendsPerSecond(), phase.shed(), phase.sent(), phase.lastShedSeconds(),
+            Report.percentiles(phase.send()), Report.percentiles(phase.delivery()));
       }
     }
   }
@@ -173,6 +237,7 @@ public final class Bench {
   static final class Options {
     String gateway = "http://127.0.0.1:8080";
     String syncActuator = "http://127.0.0.1:8083";
+    String messageActuator = "http://127.0.0.1:8081";
     String cassandra = "127.0.0.1:9042";
     int kafkaPort = 9092;
     Path repo = Path.of(".");
@@ -181,6 +246,8 @@ public final class Bench {
     double[] rates = {250, 500, 1000, 2000, 4000, 8000};
     int onlineUsers = 200;
     int stepSeconds = 15;
+    /** How often each sweep step runs; the table shows the median run and the spread of all. */
+    int runsPerStep = 2;
     int warmUpSeconds = 120;
     int baselineSeconds = 10;
     int kafkaRecords = 500_000;
@@ -195,7 +262,10 @@ public final class Bench {
     /** Steps run under the profiler, given as groupSize:offeredDeliveries. */
     List<ProfiledStep> profile = List.of(new ProfiledStep(2, 250), new ProfiledStep(100, 4_000));
     /** The raw Cassandra rate is always measured: every ratio needs it. */
-    static final java.util.Set<String> PHASES = java.util.Set.of("kafka", "sync", "profile", "sweep", "streams");
+    /** The overload phase's group sizes, and their capacity (offered deliveries/s) when no sweep measured it. */
+    int[] overloadGroupSizes = {2, 100};
+    double overloadCapacity = Double.NaN;
+    static final java.util.Set<String> PHASES = java.util.Set.of("kafka", "sync", "profile", "sweep", "overload", "streams");
     java.util.Set<String> phases = PHASES;
 
     Long syncPid() {
@@ -229,6 +299,7 @@ public final class Bench {
         switch (name) {
           case "gateway" -> options.gateway = value;
           case "sync-actuator" -> options.syncActuator = value;
+          case "message-actuator" -> options.messageActuator = value;
           case "cassandra" -> options.cassandra = value;
           case "kafka-port" -> options.kafkaPort = Integer.parseInt(value);
           case "repo" -> options.repo = Path.of(value);
@@ -237,6 +308,7 @@ public final class Bench {
           case "rates" -> options.rates = Arrays.stream(value.split(",")).mapToDouble(Double::parseDouble).toArray();
           case "online-users" -> options.onlineUsers = Integer.parseInt(value);
           case "step-seconds" -> options.stepSeconds = Integer.parseInt(value);
+          case "runs-per-step" -> options.runsPerStep = Math.max(1, Integer.parseInt(value));
           case "warm-up-seconds" -> options.warmUpSeconds = Integer.parseInt(value);
           case "baseline-seconds" -> options.baselineSeconds = Integer.parseInt(value);
           case "kafka-records" -> options.kafkaRecords = Integer.parseInt(value);
@@ -246,6 +318,9 @@ public final class Bench {
           case "phases" -> options.phases = phases(value);
           case "sync-pid-file" -> options.syncPidFile = Path.of(value);
           case "stream-gateways" -> options.streamGateways = List.of(value.split(","));
+          case "overload-group-sizes" -> options.overloadGroupSizes = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt)
+              .toArray();
+          case "overload-capacity" -> options.overloadCapacity = Double.parseDouble(value);
           case "run-dir" -> options.runDir = Path.of(value);
           case "profile" -> options.profile = Arrays.stream(value.split(",")).map(ProfiledStep::parse).toList();
           default -> throw new IllegalArgumentException("unknown option --" + name);

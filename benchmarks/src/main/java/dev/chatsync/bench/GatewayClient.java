@@ -47,13 +47,26 @@ final class GatewayClient {
   }
 
   /** Sends without waiting; completes with the HTTP status. */
+  /** What {@link #send} completes with for a send the system refused (503 overloaded: nothing stored). */
+  static final int REFUSED = -503;
+
+  /** Completes with the HTTP status, or {@link #REFUSED}. */
   CompletableFuture<Integer> send(String sender, String conversationId, String clientMsgId, String body) {
     HttpRequest request = request("/conversations/" + conversationId + "/messages", sender, "bench")
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"clientMsgId\":\"" + clientMsgId + "\",\"type\":\"text\",\"body\":\""
             + body + "\"}"))
         .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response ->
+        response.statusCode() == 503 && response.body().contains("/overloaded\"") ? REFUSED : response.statusCode());
+  }
+
+  /** A send repeated (same clientMsgId, after the second Retry-After asks for) until it is not refused. */
+  CompletableFuture<Integer> sendUntilTaken(String sender, String conversationId, String clientMsgId, String body) {
+    return send(sender, conversationId, clientMsgId, body).thenCompose(status -> status != REFUSED
+        ? CompletableFuture.completedFuture(status)
+        : CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
+            .thenCompose(later -> sendUntilTaken(sender, conversationId, clientMsgId, body)));
   }
 
   /** One {@code /sync} page; completes with the status and the number of entries. */

@@ -23,7 +23,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class Report {
 
   record Run(String machine, String command, CassandraBaseline.Result cassandra, double kafkaRecordsPerSecond,
-      SyncProbe.Result sync, List<LoadStep.Result> steps, List<Profiler.Summary> profiles, StreamCapacity.Result streams) {}
+      SyncProbe.Result sync, List<LoadStep.Result> steps, List<Profiler.Summary> profiles, StreamCapacity.Result streams,
+      List<Bench.Overload> overloads) {}
 
   private Report() {}
 
@@ -41,15 +42,35 @@ final class Report {
         + "stream. CPU = the whole machine's busy CPU (all processes, the load tool included) per 1,000 delivered entries, "
         + "less what the idle system used in the same time.\n\n");
     md.append("| group | streams | offered deliveries/s | sends/s | delivered/s | of raw inserts | Kafka records/s (of raw) | "
-        + "send p50 / p99 / p99.9 | delivery p50 / p99 / p99.9 | CPU ms / 1k | errors | repeats | |\n");
-    md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |\n");
+        + "send p50 / p99 / p99.9 | delivery p50 / p99 / p99.9 | runs: delivery p99, delivered/s (lowest-highest) | CPU ms / 1k | "
+        + "Cassandra requests / send | errors | repeats | |\n");
+    md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | --- | ---: | ---: | --- |\n");
     for (LoadStep.Result step : run.steps()) {
-      md.append(String.format("| %d | %,d | %,.0f | %,.1f | %,.0f | %.0f %% | %s | %s | %s | %.1f | %d | %d | %s |%n",
+      md.append(String.format("| %d | %,d | %,.0f | %,.1f | %,.0f | %.0f %% | %s | %s | %s | %s | %.1f | %s | %d | %d | %s |%n",
           step.groupSize(), step.streams(), step.offeredDeliveriesPerSecond(), step.sendsPerSecond(), step.deliveredPerSecond(),
           100 * step.deliveredPerSecond() / run.cassandra().insertsPerSecond(),
           ofLimit(step.kafkaRecordsPerSecond(), run.kafkaRecordsPerSecond()), percentiles(step.send()),
-          percentiles(step.delivery()), step.cpuMillisPerThousand(), step.sendErrors(), step.duplicates(),
+          percentiles(step.delivery()), spread(step.spread()), step.cpuMillisPerThousand(),
+          storeRequests(step.storeRequestsPerSend()),
+          step.sendErrors() + step.shed(), step.duplicates(),
           step.broken() ? "**past the limit**" : "ok"));
+    }
+    if (!run.overloads().isEmpty()) {
+      md.append("\n### Overload: twice the capacity, then half of it\n\n");
+      md.append("Capacity: the highest offered load of the sweep within the limit. The half step starts as the double one "
+          + "stops sending. Refused: 503 `overloaded` with Retry-After, nothing stored (not retried here). Latencies of the "
+          + "admitted sends, in ms from their intended send time.\n\n");
+      md.append("| group | capacity (deliveries/s) | step | offered sends/s | admitted sends/s | refused | last refusal | "
+          + "send p50 / p99 / p99.9 | delivery p50 / p99 / p99.9 | errors |\n");
+      md.append("| ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | ---: |\n");
+      for (Bench.Overload overload : run.overloads()) {
+        for (LoadStep.Result step : List.of(overload.twice(), overload.half())) {
+          md.append(String.format("| %d | %,.0f | %s | %,.1f | %,.1f | %,d of %,d | %s | %s | %s | %d |%n", overload.groupSize(),
+              overload.capacity(), step == overload.twice() ? "2x" : "1/2", step.sendsPerSecond(), step.admittedSendsPerSecond(),
+              step.shed(), step.sent(), step.lastShedSeconds() < 0 ? "none" : String.format("%.1f s in", step.lastShedSeconds()),
+              percentiles(step.send()), percentiles(step.delivery()), step.sendErrors()));
+        }
+      }
     }
     md.append("\n### Sync and streams\n\n| figure | value |\n| --- | --- |\n");
     if (run.sync() != null) {
@@ -73,6 +94,27 @@ final class Report {
       run.profiles().forEach(summary -> md.append(profile(summary)).append('\n'));
     }
     return md.toString();
+  }
+
+  /** "lowest-highest" of two figures, rounded. */
+  static String range(double lowest, double highest) {
+    return String.format("%,.0f-%,.0f", lowest, highest);
+  }
+
+  private static String spread(LoadStep.Spread spread) {
+    if (spread == null || spread.runs() < 2) {
+      return "1 run";
+    }
+    return String.format("%d: %s ms, %s", spread.runs(), range(spread.p99MinMillis(), spread.p99MaxMillis()),
+        range(spread.deliveredMin(), spread.deliveredMax()));
+  }
+
+  /** message-service's Cassandra requests per send: reads, writes, conditional writes and serial reads. */
+  static String storeRequests(double[] perSend) {
+    if (perSend == null || Double.isNaN(perSend[0])) {
+      return "n/a";
+    }
+    return String.format("%.1f r + %.1f w + %.1f LWT + %.1f serial r", perSend[0], perSend[1], perSend[2], perSend[3]);
   }
 
   /** A profiled step: each process's share of the machine's samples, its layers and its costliest methods of ours. */

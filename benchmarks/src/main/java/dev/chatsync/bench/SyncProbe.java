@@ -29,7 +29,7 @@ final class SyncProbe {
     String conversationId = gateway.createGroup(users.get(0), users.subList(1, users.size()));
     List<CompletableFuture<Integer>> sends = new ArrayList<>();
     for (int i = 0; i < messages; i++) {
-      sends.add(gateway.send(users.get(i % members), conversationId, runId + "-sync-" + i, "s" + i));
+      sends.add(gateway.sendUntilTaken(users.get(i % members), conversationId, runId + "-sync-" + i, "s" + i));
       if (sends.size() % 50 == 0) {
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
       }

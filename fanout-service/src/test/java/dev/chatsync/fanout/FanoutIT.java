@@ -258,8 +258,11 @@ class FanoutIT {
     List<Row> receipts = inbox(alice);
     assertThat(receipts).extracting(row -> row.getString("kind")).containsOnly("receipt");
     assertThat(receipts).extracting(row -> row.getList("actors", String.class)).containsExactly(List.of(carol), List.of(bob));
+    // The coalescer holds bob's receipt back a second after carol's; created_at is stamped when
+    // stage 2 writes each entry, so the first one's write delay shortens the gap seen here (a CI
+    // run saw 898 ms). Half the interval still tells a held receipt from one sent at once.
     Duration apart = Duration.between(receipts.get(0).getInstant("created_at"), receipts.get(1).getInstant("created_at"));
-    assertThat(apart).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(apart).isGreaterThanOrEqualTo(Duration.ofMillis(500));
     assertThat(inbox(bob).get(0).getList("actors", String.class)).containsExactly(carol);
     // P6: a removed member gets nothing after their removal, receipts included.
     assertThat(inbox(gone)).isEmpty();

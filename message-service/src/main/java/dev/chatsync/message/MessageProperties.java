@@ -24,6 +24,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sweepLookback how far back the sweeper looks: longer than the grace, at most a day (the
  *     worklist's TTL), both checked at start-up; longer than an outage of every instance you want
  *     changes to survive without a retry
+ * @param maxSendsInFlight how many sends one instance works on at once; one more is refused at once
+ *     with 503 overloaded instead of queueing behind them (see {@code SendAdmission})
+ * @param fanoutDelayTarget how far behind the fanout may be before sends are refused: from here on
+ *     a growing share, all of them at twice this; zero turns it off
+ * @param sendPath {@code owned}: the owner of a conversation's slot allocates seqs from memory and
+ *     writes without a consensus round ({@code dev.chatsync.message.send.owner}); {@code consensus}:
+ *     every send claims its clientMsgId and appends with a conditional write. Every instance of a
+ *     cluster must use the same path
+ * @param ownerLease how long an instance holds a slot without renewing it; after a crash its
+ *     conversations wait this long plus the store's request timeout plus the clock skew
+ * @param ownerRenewInterval how often the slot leases are renewed (one conditional write per
+ *     instance); the lease must exceed twice this plus the request timeout plus the clock skew
+ * @param advertisedAddress the base URL other instances forward sends to (on Kubernetes the pod
+ *     IP); empty: this host's address and the server port
+ * @param ownedConversations how many conversations an owner keeps in memory; idle ones beyond are
+ *     dropped and loaded again on their next send
  * @param replayWindow how long an earlier span of a member added again is kept after its leaving
  *     message: at least the fanout's inbox TTL, the oldest entry a replay or rebuild writes (P1, P8)
  */
@@ -38,4 +54,11 @@ public record MessageProperties(
     @DefaultValue("5s") Duration sweepInterval,
     @DefaultValue("30s") Duration sweepGrace,
     @DefaultValue("1h") Duration sweepLookback,
-    @DefaultValue("7d") Duration replayWindow) {}
+    @DefaultValue("7d") Duration replayWindow,
+    @DefaultValue("64") int maxSendsInFlight,
+    @DefaultValue("500ms") Duration fanoutDelayTarget,
+    @DefaultValue("owned") String sendPath,
+    @DefaultValue("12s") Duration ownerLease,
+    @DefaultValue("2s") Duration ownerRenewInterval,
+    @DefaultValue("") String advertisedAddress,
+    @DefaultValue("100000") int ownedConversations) {}

@@ -2,10 +2,12 @@ package dev.chatsync.message;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.cassandra.autoconfigure.CqlSessionBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** What the deadlines of conditional writes are measured against. */
+/** What the deadlines of conditional writes are measured against, and what the store is asked. */
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
 
@@ -14,5 +16,10 @@ class StoreConfiguration {
   WriteMargin writeMargin(CqlSession session, MessageProperties properties) {
     var timeout = session.getContext().getConfig().getDefaultProfile().getDuration(DefaultDriverOption.REQUEST_TIMEOUT);
     return new WriteMargin(timeout, properties.clockSkew());
+  }
+
+  @Bean
+  CqlSessionBuilderCustomizer countedRequests(MeterRegistry meters) {
+    return builder -> builder.addRequestTracker(new CassandraRequests(meters));
   }
 }

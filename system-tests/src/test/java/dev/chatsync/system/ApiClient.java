@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A client of the HTTP API at one port, as an app would be: dev tokens, bearer auth, a device id, JSON. */
 final class ApiClient {
@@ -66,16 +68,17 @@ final class ApiClient {
     return new Response(response.statusCode(), response.body(), response.headers().firstValue("Retry-After").orElse(null));
   }
 
-  Stream stream(String userId) {
+  Stream stream(String userId) throws Exception {
     return stream(userId, DEFAULT_DEVICE, null);
   }
 
   /**
    * Opens {@code GET /stream} as the user's device (after {@code lastEventId}, if given) and parses
    * its events, each stamped with the time it arrived, into the returned handle until the stream
-   * ends or the handle is closed.
+   * ends or the handle is closed. Returns once the server has sent the stream's opening comment:
+   * from then on the stream is registered for pushes.
    */
-  Stream stream(String userId, String deviceId, Long lastEventId) {
+  Stream stream(String userId, String deviceId, Long lastEventId) throws Exception {
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/stream"))
         .header("Authorization", "Bearer " + token(userId))
@@ -84,10 +87,33 @@ final class ApiClient {
     if (lastEventId != null) {
       request.header("Last-Event-ID", Long.toString(lastEventId));
     }
-    EventParser parser = new EventParser(events);
+    CompletableFuture<Void> opened = new CompletableFuture<>();
+    AtomicReference<String> ended = new AtomicReference<>();
+    EventParser parser = new EventParser(events, opened);
     var response = HTTP.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofLines())
-        .thenAccept(streamed -> streamed.body().forEach(parser::line));
-    return new Stream(events, () -> response.cancel(true));
+        .thenAccept(streamed -> {
+          if (streamed.statusCode() != 200) {
+            ended.set("GET /stream answered " + streamed.statusCode() + ": " + String.join("\n", streamed.body().toList()));
+            return;
+          }
+          streamed.body().forEach(parser::line);
+          ended.set("the server ended the stream");
+        })
+        .whenComplete((done, failure) -> {
+          if (failure != null) {
+            ended.compareAndSet(null, "the stream failed: " + failure);
+          }
+          opened.completeExceptionally(new AssertionError(ended.get()));
+        });
+    Stream stream = new Stream(events, ended, () -> response.cancel(true));
+    try {
+      opened.get(30, TimeUnit.SECONDS);
+    } catch (Exception notOpened) {
+      stream.close();
+      throw new AssertionError("the stream of " + userId + "/" + deviceId + " did not open: "
+          + (ended.get() != null ? ended.get() : "no opening comment within 30 s"), notOpened);
+    }
+    return stream;
   }
 
   /** One server-sent event; {@code arrivedNanos} is System.nanoTime() when its last line came. */
@@ -97,13 +123,14 @@ final class ApiClient {
     }
   }
 
-  record Stream(BlockingQueue<Event> events, Runnable closer) implements AutoCloseable {
+  /** @param ended how the stream ended, or null while it is open */
+  record Stream(BlockingQueue<Event> events, AtomicReference<String> ended, Runnable closer) implements AutoCloseable {
 
     /** The next event (heartbeat comments are not events). */
     Event next(Duration timeout) throws InterruptedException {
       Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (event == null) {
-        throw new AssertionError("no event within " + timeout);
+        throw new AssertionError("no event within " + timeout + (ended.get() == null ? " (the stream is open)" : "; " + ended.get()));
       }
       return event;
     }
@@ -117,12 +144,14 @@ final class ApiClient {
   /** Server-sent events, line by line (the WHATWG format: field:value, a blank line ends an event). */
   private static final class EventParser {
     private final BlockingQueue<Event> events;
+    private final CompletableFuture<Void> opened;
     private String id;
     private String kind;
     private StringBuilder data;
 
-    EventParser(BlockingQueue<Event> events) {
+    EventParser(BlockingQueue<Event> events, CompletableFuture<Void> opened) {
       this.events = events;
+      this.opened = opened;
     }
 
     void line(String line) {
@@ -136,6 +165,9 @@ final class ApiClient {
         return;
       }
       if (line.startsWith(":")) {
+        if (line.equals(":open")) {
+          opened.complete(null);
+        }
         return;
       }
       int colon = line.indexOf(':');

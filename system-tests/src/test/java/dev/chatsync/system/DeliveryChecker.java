@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,12 +45,13 @@ final class DeliveryChecker {
   record Ack(long seq, String messageId) {}
 
   record Result(String fault, int sent, int acknowledged, int expected, int delivered, int missing, int duplicated,
-      int outOfOrder, int unavailable, int unavailableWithoutRetryAfter) {
+      int outOfOrder, int unavailable, Map<String, Integer> unavailableByType, int unavailableWithoutRetryAfter) {
 
     String line() {
       return "checker[" + fault + "]: sent=" + sent + " acknowledged=" + acknowledged + " expected deliveries=" + expected
           + " delivered=" + delivered + " missing=" + missing + " duplicated=" + duplicated + " out of order=" + outOfOrder
-          + " (503s: " + unavailable + ", without Retry-After: " + unavailableWithoutRetryAfter + ")";
+          + " (503s: " + unavailable + (unavailableByType.isEmpty() ? "" : " " + new TreeMap<>(unavailableByType))
+          + ", without Retry-After: " + unavailableWithoutRetryAfter + ")";
     }
 
     /** Every line of a series of runs must end 0 / 0 / 0 (checked after all of them ran, so all print). */
@@ -75,6 +77,8 @@ final class DeliveryChecker {
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicInteger unavailable = new AtomicInteger();
   private final AtomicInteger unavailableWithoutRetryAfter = new AtomicInteger();
+  /** By problem type (overloaded, unavailable, ...): why the system turned sends away. */
+  private final Map<String, Integer> unavailableByType = new ConcurrentHashMap<>();
 
   /** @param gateways where clients send; a send that finds one gateway down goes to the next */
   DeliveryChecker(List<ApiClient> gateways, String run) {
@@ -204,6 +208,15 @@ final class DeliveryChecker {
     return ack.get();
   }
 
+  private static String problemType(Response response) {
+    try {
+      String type = response.json("$.type");
+      return type == null ? "untyped" : type.substring(type.lastIndexOf('/') + 1);
+    } catch (RuntimeException notAProblem) {
+      return "untyped";
+    }
+  }
+
   /** The call on the current gateway; no answer (it is down) moves to the next one and gives null. */
   private Response call(AtomicInteger gateway, String method, String path, String userId, String body) throws Exception {
     ApiClient client = gateways.get(Math.floorMod(gateway.get(), gateways.size()));
@@ -211,6 +224,7 @@ final class DeliveryChecker {
       Response response = client.call(method, path, userId, body);
       if (response.status() == 503) {
         unavailable.incrementAndGet();
+        unavailableByType.merge(problemType(response), 1, Integer::sum);
         if (response.retryAfter() == null) {
           unavailableWithoutRetryAfter.incrementAndGet();
         }
@@ -275,7 +289,7 @@ final class DeliveryChecker {
       missing += (int) member.getValue().stream().filter(key -> !seen.contains(key)).count();
     }
     Result result = new Result(fault, attempts.get(), acknowledged, total(expected), delivered, missing, duplicated, outOfOrder,
-        unavailable.get(), unavailableWithoutRetryAfter.get());
+        unavailable.get(), Map.copyOf(unavailableByType), unavailableWithoutRetryAfter.get());
     System.out.println(result.line());
     return result;
   }

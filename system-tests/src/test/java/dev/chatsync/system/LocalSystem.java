@@ -1,5 +1,6 @@
 package dev.chatsync.system;
 
+import dev.chatsync.testinfra.RealInfrastructure;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The four services as real processes from their packaged jars, started and stopped with the
@@ -35,6 +37,12 @@ final class LocalSystem implements AutoCloseable {
     env.put("CHAT_MESSAGE_PORT", Integer.toString(messagePort));
     env.put("CHAT_FANOUT_PORT", Integer.toString(freePort()));
     env.put("CHAT_SYNC_PORT", Integer.toString(freePort()));
+    // Under -Dchat.infra=testcontainers the broker and the node are containers on mapped ports:
+    // the launcher is told where, instead of deriving it from its port settings.
+    if (RealInfrastructure.usesContainers()) {
+      env.put("CHAT_KAFKA_BOOTSTRAP", System.getProperty("spring.kafka.bootstrap-servers"));
+      env.put("CHAT_CASSANDRA_CONTACT_POINTS", System.getProperty("spring.cassandra.contact-points"));
+    }
   }
 
   /** Starts the four services; {@code name} keeps the logs and pid files of one test class apart. */
@@ -86,6 +94,9 @@ final class LocalSystem implements AutoCloseable {
 
   /** Every broker of the test command's Kafka (three with CHAT_NODES=3, their ports 100 apart). */
   static String bootstrapServers() {
+    if (RealInfrastructure.usesContainers()) {
+      return System.getProperty("spring.kafka.bootstrap-servers");
+    }
     int port = Integer.parseInt(Objects.requireNonNullElse(System.getenv("CHAT_KAFKA_PORT"), "9092"));
     int nodes = Integer.parseInt(Objects.requireNonNullElse(System.getenv("CHAT_NODES"), "1"));
     List<String> brokers = new ArrayList<>();
@@ -114,6 +125,7 @@ final class LocalSystem implements AutoCloseable {
    * with its own data directory and pid files): it gets no chance to flush or close anything.
    */
   void killInfrastructure(String kind, int node) throws Exception {
+    requireLocalInfrastructure();
     long pid = Long.parseLong(runInfrastructure(60, "pid", kind, Integer.toString(node)).strip());
     var process = ProcessHandle.of(pid).orElseThrow();
     process.destroyForcibly();
@@ -122,6 +134,7 @@ final class LocalSystem implements AutoCloseable {
 
   /** Starts that node again on its data, and returns once it answers. */
   void startInfrastructure(String kind, int node) throws Exception {
+    requireLocalInfrastructure();
     runInfrastructure(300, "start-node", kind, Integer.toString(node));
   }
 
@@ -142,6 +155,12 @@ final class LocalSystem implements AutoCloseable {
   @Override
   public void close() throws Exception {
     run(120, Map.of(), "deploy/local/services.sh", "stop");
+  }
+
+  /** Killing and restarting a node is done through the local launcher, which runs no containers. */
+  private static void requireLocalInfrastructure() {
+    Assumptions.assumeFalse(RealInfrastructure.usesContainers(),
+        "kills and restarts the local launcher's Kafka and Cassandra processes; not under -Dchat.infra=testcontainers");
   }
 
   /** infra.sh with the test command's environment: the infrastructure's data dir, not the services'. */

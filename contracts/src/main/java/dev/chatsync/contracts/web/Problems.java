@@ -74,6 +74,18 @@ public final class Problems {
     return error;
   }
 
+  /**
+   * 503 {@code overloaded} with Retry-After: the instance turned the request away before doing
+   * anything (nothing stored, nothing half-done); the client retries later, a send with the same
+   * clientMsgId.
+   */
+  public static ErrorResponseException overloaded(String detail) {
+    ErrorResponseException error = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE,
+        problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", detail), null);
+    error.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    return error;
+  }
+
   public static ProblemDetail problem(HttpStatus status, String type, String detail) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setType(URI.create(TYPE_PREFIX + type));

@@ -10,6 +10,7 @@ import dev.chatsync.contracts.kafka.TopicProducer;
 import dev.chatsync.fanout.FanoutProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,10 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -60,6 +65,13 @@ class MessageExpander implements ConsumerSeekAware {
    * message, so only a group larger than this makes a round larger.
    */
   static final int ROUND_RECORDS = 10_000;
+  /**
+   * How many conversations of a poll have their progress, page and members read, and their
+   * progress moved, at the same time. One at a time, a poll of pairs (one message each of hundreds
+   * of conversations) waited for hundreds of store round trips in a row, a compare-and-set among
+   * them: the fanout delivered about 50 pair entries a second on two cores.
+   */
+  static final int CONVERSATIONS_AT_ONCE = 16;
 
   private final Timeline timeline;
   private final FanoutProgress progress;
@@ -76,6 +88,11 @@ class MessageExpander implements ConsumerSeekAware {
    * by another instance meanwhile. A stale value costs a failed compare-and-set, never a wrong one.
    */
   private final Memo<String, Long> fannedSoFar = new Memo<>(100_000);
+  private final ExecutorService storeCalls = Executors.newFixedThreadPool(CONVERSATIONS_AT_ONCE, task -> {
+    Thread thread = new Thread(task, "fanout-expand-store");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends,
       TopicProducer<MessageAppended> events, DeadLetters deadLetters, FanoutProperties properties, MeterRegistry meters) {
@@ -117,9 +134,10 @@ class MessageExpander implements ConsumerSeekAware {
       conversation.messages().put(event.seq(), new TimelineMessage(event.conversationId(), event.seq(), event.messageId(),
           event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
     }
+    Map<String, Long> fannedNow = eachAtOnce(announced.keySet(), this::fanned);
     Map<String, Long> behind = new LinkedHashMap<>();
     for (var conversation : announced.entrySet()) {
-      long fanned = fanned(conversation.getKey());
+      long fanned = fannedNow.get(conversation.getKey());
       if (fanned < conversation.getValue().newest()) {
         behind.put(conversation.getKey(), fanned);
       }
@@ -158,6 +176,18 @@ class MessageExpander implements ConsumerSeekAware {
     Map<String, Long> reached = new LinkedHashMap<>();
     Map<String, Long> stillBehind = new LinkedHashMap<>();
     Map<String, Long> unannounced = new LinkedHashMap<>();
+    // Each conversation's page, then its members (read after the page: every message of the page was
+    // appended before this read, so a member added or removed before a message was appended is seen
+    // here as such; see MemberService in message-service), all conversations at once.
+    Map<String, Loaded> loaded = eachAtOnce(behind.keySet(), conversationId -> {
+      Announced conversation = announced.get(conversationId);
+      long fanned = behind.get(conversationId);
+      List<TimelineMessage> page = announcedRightAfter(conversation.messages(), fanned);
+      if (page.isEmpty()) {
+        page = timeline.after(conversationId, fanned, conversation.newest(), PAGE);
+      }
+      return new Loaded(page, page.isEmpty() ? List.of() : members.members(conversationId));
+    });
     behind.forEach((conversationId, fanned) -> {
       // A round holds a bounded number of records (P7), however many conversations a poll names;
       // the first conversation always goes, so every round makes progress.
@@ -165,11 +195,7 @@ class MessageExpander implements ConsumerSeekAware {
         stillBehind.put(conversationId, fanned);
         return;
       }
-      Announced conversation = announced.get(conversationId);
-      List<TimelineMessage> page = announcedRightAfter(conversation.messages(), fanned);
-      if (page.isEmpty()) {
-        page = timeline.after(conversationId, fanned, conversation.newest(), PAGE);
-      }
+      List<TimelineMessage> page = loaded.get(conversationId).page();
       if (page.isEmpty()) {
         // An event announces a seq the timeline does not hold (a forged event, or a timeline
         // restored from an older backup): events are published after their append is committed
@@ -177,10 +203,7 @@ class MessageExpander implements ConsumerSeekAware {
         unannounced.put(conversationId, fanned);
         return;
       }
-      // The members are read after the page, for each page: every message of the page was appended
-      // before this read, so a member added or removed before a message was appended is seen here
-      // as such (see MemberService in message-service).
-      List<MemberDirectory.Recipient> recipients = members.members(conversationId);
+      List<MemberDirectory.Recipient> recipients = loaded.get(conversationId).recipients();
       // A page of a big group is many records: only as many messages as fit in a round go (at least one).
       List<TimelineMessage> handed = page.subList(0, Math.max(1, Math.min(page.size(),
           (ROUND_RECORDS - sends.size()) / Math.max(1, recipients.size()))));
@@ -190,16 +213,47 @@ class MessageExpander implements ConsumerSeekAware {
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     unannounced.forEach((conversationId, fanned) -> announced.get(conversationId).records().forEach(record -> deadLetters.reject(
         Topics.MESSAGE_APPENDED, record, "the timeline of " + conversationId + " has no seq " + (fanned + 1))));
+    // Fenced (P1, P2): if someone else moved the progress since it was read, theirs stands and
+    // expansion goes on from it; this round's records were sent and stage 2 absorbs repeats.
+    Map<String, Long> advanced = eachAtOnce(reached.keySet(),
+        conversationId -> progress.advance(conversationId, behind.get(conversationId), reached.get(conversationId)));
     reached.forEach((conversationId, seq) -> {
-      // Fenced (P1, P2): if someone else moved the progress since it was read, theirs stands and
-      // expansion goes on from it; this round's records were sent and stage 2 absorbs repeats.
-      long now = progress.advance(conversationId, behind.get(conversationId), seq);
+      long now = advanced.get(conversationId);
       fannedSoFar.remember(conversationId, now, (old, stored) -> stored);
       if (now < announced.get(conversationId).newest()) {
         stillBehind.put(conversationId, now);
       }
     });
     return stillBehind;
+  }
+
+  /** A conversation's page and the members it goes to. */
+  private record Loaded(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients) {}
+
+  /**
+   * {@code work} for every key, up to {@link #CONVERSATIONS_AT_ONCE} at a time (each a blocking store
+   * call or two), in the keys' order; the first failure is thrown as the work threw it.
+   */
+  private <V> Map<String, V> eachAtOnce(Collection<String> keys, Function<String, V> work) {
+    Map<String, CompletableFuture<V>> running = new LinkedHashMap<>();
+    keys.forEach(key -> running.put(key, CompletableFuture.supplyAsync(() -> work.apply(key), storeCalls)));
+    Map<String, V> done = new LinkedHashMap<>();
+    for (var entry : running.entrySet()) {
+      try {
+        done.put(entry.getKey(), entry.getValue().join());
+      } catch (CompletionException failure) {
+        if (failure.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw failure;
+      }
+    }
+    return done;
+  }
+
+  @PreDestroy
+  void stopStoreCalls() {
+    storeCalls.shutdown();
   }
 
   private long fanned(String conversationId) {

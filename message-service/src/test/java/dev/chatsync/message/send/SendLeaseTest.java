@@ -63,8 +63,10 @@ class SendLeaseTest {
     conversations.create(new Conversation("c1", ConversationType.GROUP, "t", "alice", Instant.now(), List.of("alice", "bob")))
         .block();
     messages.createConversation("c1");
-    SendService sender = new SendService(new Membership(conversations), messages, dedup, (id, at) -> Mono.empty(),
-        event -> Mono.empty(), TestProperties.messages(16384, 100, LEASE), new WriteMargin(REQUEST_TIMEOUT, SKEW));
+    SendPath consensus = new ConsensusSends(messages, dedup, (id, at) -> Mono.empty(), TestProperties.messages(16384, 100, LEASE),
+        new WriteMargin(REQUEST_TIMEOUT, SKEW));
+    SendService sender = new SendService(new Membership(conversations), consensus, event -> Mono.empty(),
+        TestProperties.messages(16384, 100, LEASE), SendAdmissionTest.admitsAll());
 
     sender.send(new Caller("alice", "phone"), "c1", new SendMessageRequest("m1", null, "hi")).block();
 

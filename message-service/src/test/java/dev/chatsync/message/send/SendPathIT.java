@@ -90,55 +90,6 @@ class SendPathIT {
   }
 
   @Test
-  void aRetryWhileTheFirstAttemptMayStillAppendIsToldToComeBack() {
-    String conversationId = createGroup(alice, List.of(bob));
-    cql.execute("INSERT INTO send_dedup (conversation_id, sender_id, client_msg_id, message_id, claimed_at, head_at_claim) "
-        + "VALUES (?, ?, 'in-flight', 'mid-1', toTimestamp(now()), 0)", conversationId, alice);
-
-    as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("clientMsgId", "in-flight", "body", "x")).exchange()
-        .expectStatus().isEqualTo(503)
-        .expectHeader().valueEquals("Retry-After", "1")
-        .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/send-in-progress"));
-  }
-
-  @Test
-  void aSendWhoseOwnerDiedBeforeAppendingIsTakenOverOnce() {
-    String conversationId = createGroup(alice, List.of(bob));
-    // An owner that claimed a minute ago and died before its append.
-    cql.execute("INSERT INTO send_dedup (conversation_id, sender_id, client_msg_id, message_id, claimed_at, head_at_claim) "
-        + "VALUES (?, ?, 'orphan', 'mid-orphan', ?, 0)", conversationId, alice, java.time.Instant.now().minusSeconds(60));
-
-    SentMessage taken = send(alice, conversationId, "orphan", "recovered");
-
-    assertThat(taken.messageId()).isEqualTo("mid-orphan");
-    assertThat(taken.seq()).isEqualTo(1);
-    assertThat(history(conversationId, "limit=10").items()).extracting(Message::body).containsExactly("recovered");
-  }
-
-  @Test
-  void aSendWhoseOwnerDiedAfterAppendingIsFoundNotRepeated() {
-    String conversationId = createGroup(alice, List.of(bob));
-    SentMessage before = send(bob, conversationId, "b-1", "before");
-    // The owner claimed, appended (at seq 2) and died before recording the seq in its claim.
-    SentMessage appended = send(alice, conversationId, "stranded", "hello");
-    cql.execute("UPDATE send_dedup SET seq = null, sent_at = null, claimed_at = ?, head_at_claim = ? "
-        + "WHERE conversation_id = ? AND sender_id = ? AND client_msg_id = 'stranded'",
-        appended.sentAt().minusSeconds(60), before.seq(), conversationId, alice);
-    send(bob, conversationId, "b-2", "after");
-
-    SentMessage retried = as(alice).post().uri("/api/v1/conversations/{id}/messages", conversationId)
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("clientMsgId", "stranded", "body", "hello")).exchange()
-        .expectStatus().isOk()
-        .expectBody(SentMessage.class).returnResult().getResponseBody();
-
-    assertThat(retried.seq()).isEqualTo(appended.seq());
-    assertThat(retried.messageId()).isEqualTo(appended.messageId());
-    assertThat(history(conversationId, "limit=10").items()).extracting(Message::body).containsExactly("before", "hello", "after");
-  }
-
-  @Test
   void readingMovesTheReadersPositionForwardOnlyAndTellsTheirDevices() {
     String conversationId = createGroup(alice, List.of(bob));
     for (int i = 1; i <= 3; i++) {

@@ -7,11 +7,7 @@ import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.message.TestProperties;
 import dev.chatsync.message.conversation.InMemoryConversationStore;
 import dev.chatsync.message.timeline.Message;
-import dev.chatsync.message.timeline.MessageDraft;
-import dev.chatsync.message.timeline.MessageStore;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
@@ -19,21 +15,10 @@ import reactor.core.publisher.Mono;
 /** Bad sends are refused before anything is stored or published. */
 class SendValidationTest {
 
-  private final MessageStore untouchable = new MessageStore() {
-    @Override public Mono<Message> append(MessageDraft draft, long headSeen, Instant notAfter) { throw new AssertionError("must not append"); }
-    @Override public Mono<Long> head(String conversationId) { throw new AssertionError("must not read"); }
-    @Override public Mono<Long> committedHead(String conversationId) { throw new AssertionError("must not read"); }
-    @Override public Mono<List<Message>> range(String c, long l, long u, int n, boolean d) { throw new AssertionError(); }
-  };
-  private final SendDedup noDedup = new SendDedup() {
-    @Override public Mono<Claim> claim(Key key, String messageId, long head, Instant at) { throw new AssertionError("must not claim"); }
-    @Override public Mono<Void> complete(Key key, long seq, Instant sentAt) { throw new AssertionError(); }
-    @Override public Mono<Boolean> takeOver(Key key, Instant expected, long head, Instant at) { throw new AssertionError(); }
-  };
-  private final SendService sender = new SendService(new Membership(new InMemoryConversationStore()), untouchable, noDedup,
-      (conversationId, at) -> Mono.error(new AssertionError("must not touch")),
+  private final SendService sender = new SendService(new Membership(new InMemoryConversationStore()),
+      (caller, key, type, body) -> Mono.error(new AssertionError("must not store")),
       event -> Mono.error(new AssertionError("must not publish")),
-      TestProperties.messages(10, 100, Duration.ofSeconds(15)), TestProperties.margin());
+      TestProperties.messages(10, 100, Duration.ofSeconds(15)), SendAdmissionTest.admitsAll());
   private final Caller alice = new Caller("alice", "phone");
 
   @Test

@@ -6,6 +6,8 @@ import dev.chatsync.sync.ack.DeviceCursors;
 import dev.chatsync.sync.inbox.SyncEntry;
 import dev.chatsync.sync.inbox.SyncService;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
@@ -25,16 +27,25 @@ import reactor.core.publisher.Mono;
 @Service
 public class StreamService {
 
+  private static final Log log = LogFactory.getLog(StreamService.class);
+  private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+  private final AtomicLong failedReads = new AtomicLong();
+  private final AtomicLong lastFailureLogged = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
+
   private final SyncService inbox;
   private final InboxWakeups wakeups;
   private final DeviceCursors cursors;
   private final StreamProperties properties;
+  private final StreamDrain drain;
 
-  StreamService(SyncService inbox, InboxWakeups wakeups, DeviceCursors cursors, StreamProperties properties) {
+  StreamService(SyncService inbox, InboxWakeups wakeups, DeviceCursors cursors, StreamProperties properties,
+      StreamDrain drain) {
     this.inbox = inbox;
     this.wakeups = wakeups;
     this.cursors = cursors;
     this.properties = properties;
+    this.drain = drain;
   }
 
   private enum Reason { OPEN, NOTIFIED, HEARTBEAT }
@@ -52,6 +63,10 @@ public class StreamService {
   public Flux<ServerSentEvent<Object>> stream(Caller caller, Long after) {
     if (after != null && after < 0) {
       return Flux.error(Problems.invalid("Last-Event-ID", "must be an inbox seq of at least 0"));
+    }
+    if (!drain.isRunning()) {
+      // Shutting down: a stream opened now would end at once and come back here in a loop.
+      return Flux.error(Problems.unavailable("this instance is shutting down; reconnect"));
     }
     Mono<Long> from = after != null ? Mono.just(after) : cursors.cursor(caller.userId(), caller.deviceId());
     return from.flatMapMany(start -> streamAfter(caller, start));
@@ -75,7 +90,9 @@ public class StreamService {
           case HEARTBEAT -> readAfter(caller.userId(), lastSent, null).concatWith(Mono.just(HEARTBEAT));
         }, 1)
         .onErrorResume(ErrorResponseException.class, expired -> Mono.just(ServerSentEvent.builder()
-            .event("cursor-expired").data((Object) expired.getBody()).build()));
+            .event("cursor-expired").data((Object) expired.getBody()).build()))
+        // Between events, never inside a page: the device's Last-Event-ID is the last entry it got.
+        .takeUntilOther(drain.draining());
   }
 
   /**
@@ -89,7 +106,27 @@ public class StreamService {
         .concatMapIterable(page -> page.entries())
         .filter(entry -> entry.seq() > lastSent.get())
         .doOnNext(entry -> lastSent.set(entry.seq()))
-        .map(StreamService::event);
+        .map(StreamService::event)
+        .onErrorResume(failure -> !(failure instanceof ErrorResponseException), failure -> readFailed(userId, lastSent, failure));
+  }
+
+  /**
+   * A read that failed (a store timeout, a node restarting) ends this read, not the stream: what
+   * was sent stays sent, and the next notification or heartbeat reads again from the last entry
+   * sent, so nothing is skipped (P1) or repeated (P4). Ending the stream instead would make every
+   * device on the instance reconnect at once, into the store that is already slow.
+   */
+  private Flux<ServerSentEvent<Object>> readFailed(String userId, AtomicLong lastSent, Throwable failure) {
+    long failures = failedReads.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastFailureLogged.get();
+    // One line per interval for the whole instance: a store that is away fails every stream's reads.
+    if (now - last >= FAILURE_LOG_INTERVAL_NANOS && lastFailureLogged.compareAndSet(last, now)) {
+      log.warn(failures + " stream inbox reads failed since the last such line (the latest for " + userId + " after "
+          + lastSent.get() + "); each stream reads again at its next notification or heartbeat: " + failure);
+      failedReads.addAndGet(-failures);
+    }
+    return Flux.empty();
   }
 
   private static ServerSentEvent<Object> event(SyncEntry entry) {

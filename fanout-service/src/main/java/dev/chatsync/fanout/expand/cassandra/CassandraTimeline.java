@@ -20,14 +20,17 @@ class CassandraTimeline implements Timeline {
 
   private final CqlSession session;
   private final PreparedStatement range;
-  private final PreparedStatement newestOfBucket;
+  private final PreparedStatement headOfBucket;
+  private final PreparedStatement at;
 
   CassandraTimeline(CqlSession session) {
     this.session = session;
     range = session.prepare("SELECT " + COLUMNS + " FROM messages_by_conversation WHERE conversation_id = ? AND bucket = ? "
         + "AND seq > ? AND seq <= ? LIMIT ?");
-    newestOfBucket = session.prepare("SELECT " + COLUMNS + " FROM messages_by_conversation WHERE conversation_id = ? "
-        + "AND bucket = ? ORDER BY seq DESC LIMIT 1");
+    headOfBucket = session.prepare("SELECT head_seq FROM messages_by_conversation WHERE conversation_id = ? AND bucket = ? "
+        + "LIMIT 1");
+    at = session.prepare("SELECT " + COLUMNS + " FROM messages_by_conversation WHERE conversation_id = ? AND bucket = ? "
+        + "AND seq = ?");
   }
 
   @Override
@@ -41,21 +44,31 @@ class CassandraTimeline implements Timeline {
     return found;
   }
 
+  /**
+   * The message at the head, not the newest row: rows above the head may be a stalled owner's
+   * writes that were never acknowledged and that the conversation's next owner overwrites (the
+   * owned send path), so only what the head covers is fanned out (P1, P4).
+   */
   @Override
   public Optional<TimelineMessage> newestAfter(String conversationId, long afterSeq) {
-    TimelineMessage newest = null;
-    // The timeline has no holes: while a bucket is full, the newest message is in a later one.
+    long head = -1;
     for (long bucket = bucketOf(afterSeq + 1); ; bucket++) {
-      Row row = session.execute(newestOfBucket.bind(conversationId, bucket)).one();
-      if (row == null) {
+      Row row = session.execute(headOfBucket.bind(conversationId, bucket)).one();
+      // No head, or a head below the bucket's first seq: the previous bucket holds the head.
+      if (row == null || row.isNull("head_seq") || row.getLong("head_seq") < bucket * BUCKET_SIZE) {
         break;
       }
-      newest = toMessage(conversationId, row);
-      if (newest.seq() < (bucket + 1) * BUCKET_SIZE - 1) {
+      head = row.getLong("head_seq");
+      // The timeline has no holes: while a bucket is full, the head is in a later one.
+      if (head < (bucket + 1) * BUCKET_SIZE - 1) {
         break;
       }
     }
-    return Optional.ofNullable(newest).filter(message -> message.seq() > afterSeq);
+    if (head <= afterSeq) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(session.execute(at.bind(conversationId, bucketOf(head), head)).one())
+        .map(row -> toMessage(conversationId, row));
   }
 
   private static TimelineMessage toMessage(String conversationId, Row row) {

@@ -33,7 +33,10 @@ import org.springframework.test.context.ActiveProfiles;
 import reactor.core.publisher.Flux;
 
 /** The storage timeline on the real Cassandra node. */
-@SpringBootTest
+// Eight appenders into one conversation, each starting from a stale head: one of them may lose far
+// more than the default 64 rounds in a row (it then answers 503, and its client retries). This
+// test is about the seqs the store hands out, not that limit, so its appenders do not give up.
+@SpringBootTest(properties = "chat.messages.seq-allocation-attempts=100000")
 @ActiveProfiles("local")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CassandraMessageStoreIT {
