@@ -30,4 +30,21 @@ cleanup() {
 }
 trap cleanup EXIT
 deploy/local/infra.sh start
-./mvnw -B verify "$@"
+# On a failure the last lines of the output are often all a reader gets (a CI summary): they
+# end with the last warnings of each service the system tests ran.
+service_warnings() {
+  local log
+  for log in system-tests/target/*/logs/*.log; do
+    [[ -f "$log" ]] || continue
+    local count; count="$(grep -cE ' (WARN|ERROR) ' "$log" || true)"
+    [[ "$count" -gt 0 ]] || continue
+    echo "== $log: $count warnings or errors, the last 2:"
+    grep -E ' (WARN|ERROR) ' "$log" | tail -n 2 | cut -c1-300
+  done
+}
+status=0
+./mvnw -B verify "$@" || status=$?
+if [[ $status -ne 0 ]]; then
+  service_warnings
+fi
+exit $status

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A client of the HTTP API at one port, as an app would be: dev tokens, bearer auth, a device id, JSON. */
@@ -90,13 +91,17 @@ final class ApiClient {
     CompletableFuture<Void> opened = new CompletableFuture<>();
     AtomicReference<String> ended = new AtomicReference<>();
     EventParser parser = new EventParser(events, opened);
+    Stream.Seen seen = new Stream.Seen();
     var response = HTTP.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofLines())
         .thenAccept(streamed -> {
           if (streamed.statusCode() != 200) {
             ended.set("GET /stream answered " + streamed.statusCode() + ": " + String.join("\n", streamed.body().toList()));
             return;
           }
-          streamed.body().forEach(parser::line);
+          streamed.body().forEach(line -> {
+            seen.lineArrived(line);
+            parser.line(line);
+          });
           ended.set("the server ended the stream");
         })
         .whenComplete((done, failure) -> {
@@ -105,7 +110,7 @@ final class ApiClient {
           }
           opened.completeExceptionally(new AssertionError(ended.get()));
         });
-    Stream stream = new Stream(events, ended, () -> response.cancel(true));
+    Stream stream = new Stream(events, ended, seen, () -> response.cancel(true));
     try {
       opened.get(30, TimeUnit.SECONDS);
     } catch (Exception notOpened) {
@@ -123,16 +128,45 @@ final class ApiClient {
     }
   }
 
-  /** @param ended how the stream ended, or null while it is open */
-  record Stream(BlockingQueue<Event> events, AtomicReference<String> ended, Runnable closer) implements AutoCloseable {
+  /**
+   * @param ended how the stream ended, or null while it is open
+   * @param seen what came over the wire, for a failure to say whether the stream was alive
+   */
+  record Stream(BlockingQueue<Event> events, AtomicReference<String> ended, Seen seen, Runnable closer)
+      implements AutoCloseable {
 
     /** The next event (heartbeat comments are not events). */
     Event next(Duration timeout) throws InterruptedException {
       Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (event == null) {
-        throw new AssertionError("no event within " + timeout + (ended.get() == null ? " (the stream is open)" : "; " + ended.get()));
+        throw new AssertionError("no event within " + timeout + (ended.get() == null ? " (the stream is open; " : " (")
+            + seen + ")" + (ended.get() == null ? "" : "; " + ended.get()));
       }
       return event;
+    }
+
+    /**
+     * Lines and ids received: a stream whose heartbeats still arrive is alive and had nothing to
+     * send; one silent for longer than a heartbeat is stuck between the server and here.
+     */
+    static final class Seen {
+      private final AtomicLong lines = new AtomicLong();
+      private final AtomicLong lastLineNanos = new AtomicLong(System.nanoTime());
+      private final AtomicReference<String> lastId = new AtomicReference<>();
+
+      void lineArrived(String line) {
+        lines.incrementAndGet();
+        lastLineNanos.set(System.nanoTime());
+        if (line.startsWith("id:")) {
+          lastId.set(line.substring(3).strip());
+        }
+      }
+
+      @Override
+      public String toString() {
+        return lines.get() + " lines received, the last " + (System.nanoTime() - lastLineNanos.get()) / 1_000_000
+            + " ms ago, the last event id " + lastId.get();
+      }
     }
 
     @Override

@@ -234,7 +234,13 @@ class RealtimeIT {
   private static List<Event> messagesOf(ApiClient.Stream stream, String conversationId, int count) throws Exception {
     List<Event> found = new ArrayList<>();
     while (found.size() < count) {
-      Event event = stream.next(WAIT);
+      Event event;
+      try {
+        event = stream.next(WAIT);
+      } catch (AssertionError none) {
+        throw new AssertionError(found.size() + " of " + count + " messages came, at inbox ids "
+            + found.stream().map(Event::id).toList() + ": " + none.getMessage(), none);
+      }
       if ("message".equals(event.kind()) && conversationId.equals(event.json("$.conversationId"))) {
         found.add(event);
       }
