@@ -6,6 +6,10 @@
 #   deploy/local/bench.sh                       the full run (about 20 minutes here)
 #   deploy/local/bench.sh --group-sizes 2,100 --rates 250,1000 --step-seconds 8 --streams 1000
 #                                               a quick one; any option of the tool (see Bench.java)
+#   CHAT_BENCH_INSTANCES=2 deploy/local/bench.sh ...
+#                                               two instances of message-service and fanout-service,
+#                                               sends spread over two gateways, one in front of each;
+#                                               the rebalance phase stops the second ones mid-step
 #
 # Writes benchmarks/results/<time>/ (results.md, PNG charts) and, for a full run, refreshes
 # docs/benchmarks.md with its figures.
@@ -23,6 +27,11 @@ export CHAT_MESSAGE_PORT="${CHAT_BENCH_MESSAGE_PORT:-28081}"
 export CHAT_FANOUT_PORT="${CHAT_BENCH_FANOUT_PORT:-28082}"
 export CHAT_SYNC_PORT="${CHAT_BENCH_SYNC_PORT:-28083}"
 second_gateway_port="${CHAT_BENCH_GATEWAY_2_PORT:-28084}"
+instances="${CHAT_BENCH_INSTANCES:-1}"
+second_message_port="${CHAT_BENCH_MESSAGE_2_PORT:-28085}"
+second_fanout_port="${CHAT_BENCH_FANOUT_2_PORT:-28086}"
+third_gateway_port="${CHAT_BENCH_GATEWAY_3_PORT:-28087}"
+[[ "$instances" == 1 || "$instances" == 2 ]] || { echo "CHAT_BENCH_INSTANCES must be 1 or 2, not $instances" >&2; exit 2; }
 
 say() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -46,22 +55,36 @@ deploy/local/services.sh start
 # A gateway holds two sockets a stream, and a process may open only `ulimit -n` files (20,000 on
 # the machines here): the idle streams are spread over two gateway instances, one sync-service.
 deploy/local/services.sh start-instance gateway-service gateway-service-2 "$second_gateway_port"
+message_actuators="http://127.0.0.1:$CHAT_MESSAGE_PORT"
+more=()
+if ((instances == 2)); then
+  deploy/local/services.sh start-instance message-service message-service-2 "$second_message_port"
+  deploy/local/services.sh start-instance fanout-service fanout-service-2 "$second_fanout_port"
+  # A gateway in front of the second message-service: the load tool spreads the groups' sends over
+  # both, as a load balancer would spread clients.
+  CHAT_MESSAGE_PORT="$second_message_port" \
+    deploy/local/services.sh start-instance gateway-service gateway-service-3 "$third_gateway_port"
+  message_actuators+=",http://127.0.0.1:$second_message_port"
+  more=(--instances 2 --send-gateways "http://127.0.0.1:$third_gateway_port"
+    --rebalance-command "deploy/local/services.sh stop message-service-2 fanout-service-2")
+fi
 
 out="benchmarks/results/$(date +%Y%m%d-%H%M%S)"
 java -Xmx2g -jar benchmarks/target/benchmarks.jar \
   --gateway "http://127.0.0.1:$CHAT_GATEWAY_PORT" \
   --sync-actuator "http://127.0.0.1:$CHAT_SYNC_PORT" \
-  --message-actuator "http://127.0.0.1:$CHAT_MESSAGE_PORT" \
+  --message-actuator "$message_actuators" \
   --cassandra "127.0.0.1:$CHAT_CASSANDRA_PORT" \
   --kafka-port "$CHAT_KAFKA_PORT" \
   --sync-pid-file "$CHAT_DATA_DIR/run/sync-service.pid" \
   --run-dir "$CHAT_DATA_DIR/run" \
   --stream-gateways "http://127.0.0.1:$second_gateway_port" \
   --out "$out" \
-  --command "deploy/local/bench.sh${*:+ $*}" \
+  --command "$( ((instances == 1)) || printf 'CHAT_BENCH_INSTANCES=2 ')deploy/local/bench.sh${*:+ $*}" \
+  "${more[@]}" \
   "$@"
 
-if (($# == 0)); then
+if (($# == 0 && instances == 1)); then
   mkdir -p docs/benchmarks
   cp "$out"/*.png docs/benchmarks/
   {

@@ -33,15 +33,18 @@ public final class Bench {
     }
     String runId = "b" + UUID.randomUUID().toString().substring(0, 6);
     GatewayClient gateway = new GatewayClient(options.gateway);
+    List<GatewayClient> senders = new ArrayList<>(List.of(gateway));
+    options.sendGateways.stream().map(GatewayClient::new).forEach(senders::add);
 
     List<LoadStep.Result> steps = new ArrayList<>();
     List<Profiler.Summary> profiles = new ArrayList<>();
     SyncProbe.Result sync = null;
     List<Overload> overloads = new ArrayList<>();
+    Rebalance rebalance = null;
     boolean loads = options.phases.contains("sweep") || options.phases.contains("profile") || options.phases.contains("sync")
-        || options.phases.contains("overload");
+        || options.phases.contains("overload") || options.phases.contains("rebalance");
     // The limits are measured on a warm system: a cold node measured a tenth of its warm rate.
-    double idle = loads ? warmUp(gateway, runId, options) : 0;
+    double idle = loads ? warmUp(senders, runId, options) : 0;
     System.out.println("== limits: Cassandra single-row inserts, Kafka ProducerPerformance");
     CassandraBaseline.Result cassandra = CassandraBaseline.run(options.cassandra, Duration.ofSeconds(options.baselineSeconds),
         runId);
@@ -58,19 +61,30 @@ public final class Bench {
       }
       if (options.phases.contains("profile")) {
         System.out.println("== profiles: async-profiler on every process while a step sends");
-        profile(new LoadStep(gateway, runId + "p", idle, null), options, profiles);
+        profile(new LoadStep(senders, runId + "p", idle, null), options, profiles);
       }
       if (options.phases.contains("sweep")) {
         System.out.println("== delivery sweep: group sizes " + Arrays.toString(options.groupSizes) + ", offered deliveries/s "
             + Arrays.toString(options.rates));
         KafkaTraffic traffic = new KafkaTraffic(options.kafkaPort);
-        sweep(new LoadStep(gateway, runId, idle, traffic, new StoreRequests(options.messageActuator)), traffic, options, steps);
+        sweep(new LoadStep(senders, runId, idle, traffic, new StoreRequests(options.messageActuators)), traffic, options, steps);
       }
       if (options.phases.contains("overload")) {
         System.out.println("== overload: twice the capacity, then half of it, back to back");
         KafkaTraffic traffic = new KafkaTraffic(options.kafkaPort);
-        overload(new LoadStep(gateway, runId + "o", idle, traffic, new StoreRequests(options.messageActuator)), traffic, options,
+        overload(new LoadStep(senders, runId + "o", idle, traffic, new StoreRequests(options.messageActuators)), traffic, options,
             steps, overloads);
+      }
+      // Last of the loads: it stops instances the phases before it used.
+      if (options.phases.contains("rebalance")) {
+        if (options.rebalanceCommand == null) {
+          System.out.println("== rebalance: skipped (no --rebalance-command: the system runs one instance of each service)");
+        } else {
+          System.out.println("== rebalance: the same step twice, the second with `" + options.rebalanceCommand + "` a third in");
+          // Through the first gateway only: the command may stop the instance another gateway is in front of.
+          rebalance = rebalance(new LoadStep(List.of(gateway), runId + "r", idle, null), new KafkaTraffic(options.kafkaPort),
+              options);
+        }
       }
     }
 
@@ -82,8 +96,8 @@ public final class Bench {
       streams = StreamCapacity.run(gateways, options.syncActuator, options.syncPid(), runId, options.streams);
     }
 
-    Report.Run run = new Report.Run(Machine.describe(), options.command, cassandra, kafka, sync, steps, profiles,
-        streams, overloads);
+    Report.Run run = new Report.Run(Machine.describe(), options.command, options.instances, cassandra, kafka, sync, steps,
+        profiles, streams, overloads, rebalance);
     Report.write(run, options.out);
     System.out.println();
     System.out.println(Report.markdown(run));
@@ -99,13 +113,13 @@ public final class Bench {
    *
    * @return the idle system's busy CPU ms a second
    */
-  private static double warmUp(GatewayClient gateway, String runId, Options options) throws Exception {
+  private static double warmUp(List<GatewayClient> senders, String runId, Options options) throws Exception {
     System.out.println("== warm-up (not counted)");
     Duration half = Duration.ofSeconds(Math.max(1, options.warmUpSeconds / 2));
-    new LoadStep(gateway, runId + "w2", 0, null).run(2, Math.max(1, options.onlineUsers / 2), 200, half);
-    new LoadStep(gateway, runId + "w100", 0, null).run(100, Math.max(1, options.onlineUsers / 100), 2_000, half);
+    new LoadStep(senders, runId + "w2", 0, null).run(2, Math.max(1, options.onlineUsers / 2), 200, half);
+    new LoadStep(senders, runId + "w100", 0, null).run(100, Math.max(1, options.onlineUsers / 100), 2_000, half);
     if (options.phases.contains("sync")) {
-      SyncProbe.run(gateway, runId + "w", 20, 110, Math.max(50, options.syncRequests / 4), 50);
+      SyncProbe.run(senders.get(0), runId + "w", 20, 110, Math.max(50, options.syncRequests / 4), 50);
     }
     double idle = settledIdleCpu();
     System.out.printf("  idle system: %.0f CPU ms a second%n", idle);
@@ -217,6 +231,95 @@ public final class Bench {
     }
   }
 
+  /** The same step without and with a rebalance; {@code atSeconds} is when the command ran, from the step's start. */
+  record Rebalance(String command, double atSeconds, double tookSeconds, int exitStatus, LoadStep.Result plain,
+      LoadStep.Result during) {}
+
+  /**
+   * What moving work between instances costs the users: one step as it is, then the same step
+   * (fresh groups, same rate) with {@code --rebalance-command} run a third of the way in, e.g.
+   * stopping the second message-service and fanout-service instances, whose send slots and
+   * partitions the first then takes over. The two rows side by side are the price of the handover.
+   */
+  private static Rebalance rebalance(LoadStep load, KafkaTraffic traffic, Options options) throws Exception {
+    int groupSize = options.rebalance.groupSize();
+    double rate = options.rebalance.offeredDeliveries();
+    int groups = Math.max(1, options.onlineUsers / groupSize);
+    Duration step = Duration.ofSeconds(options.stepSeconds);
+    traffic.awaitDrained(Duration.ofMinutes(3));
+    LoadStep.Result plain = load.run(groupSize, groups, rate, step);
+    traffic.awaitDrained(Duration.ofMinutes(3));
+    CommandAfter command = new CommandAfter(options.rebalanceCommand, step.dividedBy(3), options.repo);
+    LoadStep.Result during = load.run(groupSize, groups, rate, step, command);
+    Rebalance result = new Rebalance(options.rebalanceCommand, command.startedSeconds(), command.tookSeconds(),
+        command.exitStatus(), plain, during);
+    for (LoadStep.Result row : List.of(plain, during)) {
+      System.out.printf("  group %d, %,.0f offered%s: delivered %,.0f/s, send p99 %s, delivery %s ms, errors %d, refused %d%n",
+          groupSize, rate, row == plain ? "" : String.format(" (command at %.1f s, exit %d, took %.1f s)",
+              result.atSeconds(), result.exitStatus(), result.tookSeconds()),
+          row.deliveredPerSecond(), Report.percentiles(row.send()), Report.percentiles(row.delivery()), row.sendErrors(),
+          row.shed());
+    }
+    return result;
+  }
+
+  /** Runs a shell command a while after a step's sends begin, in the background; the step waits for it at its end. */
+  private static final class CommandAfter implements LoadStep.Window {
+    private final String command;
+    private final Duration delay;
+    private final Path directory;
+    private Thread runner;
+    private volatile long openedNanos;
+    private volatile long startedNanos;
+    private volatile long endedNanos;
+    private volatile int exitStatus = -1;
+
+    CommandAfter(String command, Duration delay, Path directory) {
+      this.command = command;
+      this.delay = delay;
+      this.directory = directory;
+    }
+
+    @Override
+    public void opened() {
+      openedNanos = System.nanoTime();
+      runner = new Thread(() -> {
+        try {
+          Thread.sleep(delay.toMillis());
+          startedNanos = System.nanoTime();
+          Process process = new ProcessBuilder("bash", "-c", command).directory(directory.toFile()).inheritIO().start();
+          exitStatus = process.waitFor();
+        } catch (Exception failed) {
+          System.out.println("  the rebalance command failed: " + failed);
+        } finally {
+          endedNanos = System.nanoTime();
+        }
+      }, "rebalance-command");
+      runner.start();
+    }
+
+    @Override
+    public void closed() {
+      try {
+        runner.join();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    double startedSeconds() {
+      return startedNanos == 0 ? Double.NaN : (startedNanos - openedNanos) / 1e9;
+    }
+
+    double tookSeconds() {
+      return startedNanos == 0 ? Double.NaN : (endedNanos - startedNanos) / 1e9;
+    }
+
+    int exitStatus() {
+      return exitStatus;
+    }
+  }
+
   /** A {@code --profile} entry. */
   record ProfiledStep(int groupSize, double offeredDeliveries) {
 
@@ -229,7 +332,8 @@ public final class Bench {
       } catch (NumberFormatException notANumber) {
         // the message below says what is expected
       }
-      throw new IllegalArgumentException("--profile expects groupSize:offeredDeliveries[,...], e.g. 2:250,100:4000; got " + entry);
+      throw new IllegalArgumentException("--profile and --rebalance expect groupSize:offeredDeliveries (--profile a list: "
+          + "2:250,100:4000); got " + entry);
     }
   }
 
@@ -237,7 +341,16 @@ public final class Bench {
   static final class Options {
     String gateway = "http://127.0.0.1:8080";
     String syncActuator = "http://127.0.0.1:8083";
-    String messageActuator = "http://127.0.0.1:8081";
+    /** Every message-service instance's actuator: the store requests a send costs are summed over them. */
+    List<String> messageActuators = List.of("http://127.0.0.1:8081");
+    /** Further gateway instances sends are spread over, beside --gateway (each group always through one). */
+    List<String> sendGateways = List.of();
+    /** How many instances of message-service and fanout-service the system runs: the report says so. */
+    int instances = 1;
+    /** Run a third into the rebalance phase's second step; without it that phase is skipped. */
+    String rebalanceCommand;
+    /** The rebalance phase's step, as groupSize:offeredDeliveries. */
+    ProfiledStep rebalance = new ProfiledStep(2, 250);
     String cassandra = "127.0.0.1:9042";
     int kafkaPort = 9092;
     Path repo = Path.of(".");
@@ -265,7 +378,8 @@ public final class Bench {
     /** The overload phase's group sizes, and their capacity (offered deliveries/s) when no sweep measured it. */
     int[] overloadGroupSizes = {2, 100};
     double overloadCapacity = Double.NaN;
-    static final java.util.Set<String> PHASES = java.util.Set.of("kafka", "sync", "profile", "sweep", "overload", "streams");
+    static final java.util.Set<String> PHASES = java.util.Set.of("kafka", "sync", "profile", "sweep", "overload", "rebalance",
+        "streams");
     java.util.Set<String> phases = PHASES;
 
     Long syncPid() {
@@ -299,7 +413,11 @@ public final class Bench {
         switch (name) {
           case "gateway" -> options.gateway = value;
           case "sync-actuator" -> options.syncActuator = value;
-          case "message-actuator" -> options.messageActuator = value;
+          case "message-actuator" -> options.messageActuators = List.of(value.split(","));
+          case "send-gateways" -> options.sendGateways = List.of(value.split(","));
+          case "instances" -> options.instances = Integer.parseInt(value);
+          case "rebalance-command" -> options.rebalanceCommand = value;
+          case "rebalance" -> options.rebalance = ProfiledStep.parse(value);
           case "cassandra" -> options.cassandra = value;
           case "kafka-port" -> options.kafkaPort = Integer.parseInt(value);
           case "repo" -> options.repo = Path.of(value);

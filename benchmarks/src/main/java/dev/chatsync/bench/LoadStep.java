@@ -86,7 +86,7 @@ final class LoadStep {
     default void closed() {}
   }
 
-  private final GatewayClient gateway;
+  private final List<GatewayClient> senders;
   private final String runId;
   private final double idleCpuMillisPerSecond;
   private final KafkaTraffic kafka;
@@ -98,13 +98,17 @@ final class LoadStep {
    *     (heartbeats, sweeps, compaction), taken out of each step's cost
    * @param kafka counts the records the system writes during a step, or null
    */
-  LoadStep(GatewayClient gateway, String runId, double idleCpuMillisPerSecond, KafkaTraffic kafka) {
-    this(gateway, runId, idleCpuMillisPerSecond, kafka, null);
+  LoadStep(List<GatewayClient> senders, String runId, double idleCpuMillisPerSecond, KafkaTraffic kafka) {
+    this(senders, runId, idleCpuMillisPerSecond, kafka, null);
   }
 
-  /** @param store counts message-service's Cassandra requests during a step, or null */
-  LoadStep(GatewayClient gateway, String runId, double idleCpuMillisPerSecond, KafkaTraffic kafka, StoreRequests store) {
-    this.gateway = gateway;
+  /**
+   * @param senders the gateways sends go through: each group's always through the same one, as an
+   *     app keeps its connection; the first also creates the groups and holds the streams
+   * @param store counts message-service's Cassandra requests during a step, or null
+   */
+  LoadStep(List<GatewayClient> senders, String runId, double idleCpuMillisPerSecond, KafkaTraffic kafka, StoreRequests store) {
+    this.senders = List.copyOf(senders);
     this.runId = runId;
     this.idleCpuMillisPerSecond = idleCpuMillisPerSecond;
     this.kafka = kafka;
@@ -144,7 +148,7 @@ final class LoadStep {
         .orElseThrow();
 
     // Fresh users every run: a repeated step on the same ones would replay the earlier run's entries.
-    try (Population population = Population.open(gateway, runId + "-" + label.replace(", then ", "-") + "-" + runs.incrementAndGet(),
+    try (Population population = Population.open(senders.get(0), runId + "-" + label.replace(", then ", "-") + "-" + runs.incrementAndGet(),
         groupSize, groupCount,
         (arrivedNanos, index) -> {
           counts[phaseOf(firsts, index)].deliveredOne(Math.max(0, arrivedNanos - intended[index]));
@@ -169,10 +173,11 @@ final class LoadStep {
           long at = phaseStart + k * interval;
           intended[i] = at;
           LockSupport.parkNanos(at - System.nanoTime());
-          var group = groups.get(i % groups.size());
+          int groupIndex = i % groups.size();
+          var group = groups.get(groupIndex);
           String sender = group.members().get(ThreadLocalRandom.current().nextInt(group.members().size()));
           long phaseFrom = phaseStarts[p];
-          gateway.send(sender, group.conversationId(), runId + "-" + i, "m" + i).whenComplete((status, failed) -> {
+          senders.get(groupIndex % senders.size()).send(sender, group.conversationId(), runId + "-" + i, "m" + i).whenComplete((status, failed) -> {
             phase.answered(status, failed, System.nanoTime() - at, at - phaseFrom);
             answered.incrementAndGet();
           });

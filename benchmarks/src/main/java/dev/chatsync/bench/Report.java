@@ -22,15 +22,24 @@ import org.jfree.data.xy.XYSeriesCollection;
 /** The run's figures as a Markdown table and PNG charts. */
 final class Report {
 
-  record Run(String machine, String command, CassandraBaseline.Result cassandra, double kafkaRecordsPerSecond,
+  /**
+   * @param instances how many instances of message-service and fanout-service ran
+   * @param rebalance the rebalance phase's two steps, or null
+   */
+  record Run(String machine, String command, int instances, CassandraBaseline.Result cassandra, double kafkaRecordsPerSecond,
       SyncProbe.Result sync, List<LoadStep.Result> steps, List<Profiler.Summary> profiles, StreamCapacity.Result streams,
-      List<Bench.Overload> overloads) {}
+      List<Bench.Overload> overloads, Bench.Rebalance rebalance) {}
 
   private Report() {}
 
   static String markdown(Run run) {
     StringBuilder md = new StringBuilder();
     md.append("Machine: ").append(run.machine()).append("\n\nCommand: `").append(run.command()).append("`\n\n");
+    md.append(run.instances() == 1
+        ? "Instances: one of each service (a second gateway holds half of the idle streams).\n\n"
+        : String.format("Instances: %d of message-service and of fanout-service, sends spread over %d gateways (each in front "
+            + "of its own message-service; a send reaching the instance that does not own its conversation is forwarded "
+            + "once), one sync-service.%n%n", run.instances(), run.instances()));
     md.append("### Limits, measured in the same run\n\n");
     md.append("| limit | figure |\n| --- | --- |\n");
     md.append(String.format("| Cassandra single-row inserts/s (inbox table, TTL, LOCAL_QUORUM, %d in flight) | %,.0f |%n",
@@ -70,6 +79,22 @@ final class Report {
               step.shed(), step.sent(), step.lastShedSeconds() < 0 ? "none" : String.format("%.1f s in", step.lastShedSeconds()),
               percentiles(step.send()), percentiles(step.delivery()), step.sendErrors()));
         }
+      }
+    }
+    Bench.Rebalance rebalance = run.rebalance();
+    if (rebalance != null) {
+      md.append("\n### Rebalance: the same step without and with a handover\n\n");
+      md.append(String.format("Sends through the first gateway only. The second step ran `%s` %.1f s in (exit status %d, "
+              + "%.1f s): the first instances take over the send slots and partitions the stopped ones held. Fresh groups "
+              + "each step.%n%n", rebalance.command(), rebalance.atSeconds(), rebalance.exitStatus(), rebalance.tookSeconds()));
+      md.append("| step | group | offered deliveries/s | delivered/s | send p50 / p99 / p99.9 | delivery p50 / p99 / p99.9 | "
+          + "errors | refused | repeats |\n");
+      md.append("| --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |\n");
+      for (LoadStep.Result step : List.of(rebalance.plain(), rebalance.during())) {
+        md.append(String.format("| %s | %d | %,.0f | %,.0f | %s | %s | %d | %d | %d |%n",
+            step == rebalance.plain() ? "as it is" : "with the handover", step.groupSize(), step.offeredDeliveriesPerSecond(),
+            step.deliveredPerSecond(), percentiles(step.send()), percentiles(step.delivery()), step.sendErrors(), step.shed(),
+            step.duplicates()));
       }
     }
     md.append("\n### Sync and streams\n\n| figure | value |\n| --- | --- |\n");

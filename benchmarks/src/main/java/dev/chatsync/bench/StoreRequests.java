@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -17,22 +18,25 @@ final class StoreRequests {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private final String messageActuator;
+  private final List<String> messageActuators;
 
-  StoreRequests(String messageActuator) {
-    this.messageActuator = messageActuator;
+  /** @param messageActuators every message-service instance's actuator base URL: their counts are summed */
+  StoreRequests(List<String> messageActuators) {
+    this.messageActuators = List.copyOf(messageActuators);
   }
 
-  /** The counts so far, in the order of {@link #KINDS}; NaN where the service did not answer. */
+  /** The counts so far, in the order of {@link #KINDS}; NaN where an instance did not answer. */
   double[] counts() {
     double[] counts = new double[KINDS.length];
     for (int i = 0; i < KINDS.length; i++) {
-      counts[i] = count(KINDS[i]);
+      for (String messageActuator : messageActuators) {
+        counts[i] += count(messageActuator, KINDS[i]);
+      }
     }
     return counts;
   }
 
-  private double count(String kind) {
+  private static double count(String messageActuator, String kind) {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
               URI.create(messageActuator + "/actuator/metrics/chat.cassandra.requests?tag=kind:" + kind))

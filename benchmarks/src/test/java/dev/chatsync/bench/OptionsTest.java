@@ -15,6 +15,19 @@ class OptionsTest {
   }
 
   @Test
+  void twoInstancesAreGivenAsListsOfGatewaysAndActuators() {
+    Bench.Options options = Bench.Options.parse(new String[] {"--send-gateways", "http://a:1,http://b:2",
+        "--message-actuator", "http://m:1,http://m:2", "--instances", "2", "--rebalance", "100:500",
+        "--rebalance-command", "deploy/local/services.sh stop message-service-2"});
+    assertThat(options.sendGateways).containsExactly("http://a:1", "http://b:2");
+    assertThat(options.messageActuators).containsExactly("http://m:1", "http://m:2");
+    assertThat(options.instances).isEqualTo(2);
+    assertThat(options.rebalance).isEqualTo(new Bench.ProfiledStep(100, 500));
+    assertThat(options.rebalanceCommand).isEqualTo("deploy/local/services.sh stop message-service-2");
+    assertThat(Bench.Options.parse(new String[0]).phases).contains("rebalance");
+  }
+
+  @Test
   void aMalformedProfileOrAnUnknownPhaseIsRefusedWithWhatIsExpected() {
     assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--profile", "2-250"}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("groupSize:offeredDeliveries");

@@ -7,9 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -77,48 +81,36 @@ final class ApiClient {
    * Opens {@code GET /stream} as the user's device (after {@code lastEventId}, if given) and parses
    * its events, each stamped with the time it arrived, into the returned handle until the stream
    * ends or the handle is closed. Returns once the server has sent the stream's opening comment:
-   * from then on the stream is registered for pushes.
+   * from then on the stream is registered for pushes. Like every client the API describes, the
+   * handle reconnects with {@code Last-Event-ID} when the stream stays silent past its heartbeat,
+   * and says so on the output.
    */
   Stream stream(String userId, String deviceId, Long lastEventId) throws Exception {
-    BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/stream"))
-        .header("Authorization", "Bearer " + token(userId))
-        .header("Accept", "text/event-stream")
-        .header("X-Device-Id", deviceId);
-    if (lastEventId != null) {
-      request.header("Last-Event-ID", Long.toString(lastEventId));
-    }
-    CompletableFuture<Void> opened = new CompletableFuture<>();
-    AtomicReference<String> ended = new AtomicReference<>();
-    EventParser parser = new EventParser(events, opened);
-    Stream.Seen seen = new Stream.Seen();
-    var response = HTTP.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofLines())
-        .thenAccept(streamed -> {
-          if (streamed.statusCode() != 200) {
-            ended.set("GET /stream answered " + streamed.statusCode() + ": " + String.join("\n", streamed.body().toList()));
-            return;
-          }
-          streamed.body().forEach(line -> {
-            seen.lineArrived(line);
-            parser.line(line);
-          });
-          ended.set("the server ended the stream");
-        })
-        .whenComplete((done, failure) -> {
-          if (failure != null) {
-            ended.compareAndSet(null, "the stream failed: " + failure);
-          }
-          opened.completeExceptionally(new AssertionError(ended.get()));
-        });
-    Stream stream = new Stream(events, ended, seen, () -> response.cancel(true));
-    try {
-      opened.get(30, TimeUnit.SECONDS);
-    } catch (Exception notOpened) {
-      stream.close();
-      throw new AssertionError("the stream of " + userId + "/" + deviceId + " did not open: "
-          + (ended.get() != null ? ended.get() : "no opening comment within 30 s"), notOpened);
-    }
+    Stream stream = new Stream(this, userId, deviceId, lastEventId);
+    stream.connect(lastEventId);
     return stream;
+  }
+
+  /**
+   * For a stream that went quiet: whether the inbox holds entries after the last one it sent (a
+   * page of /sync from another device) and whether a new stream from there gets them, which tells a
+   * stuck stream from an inbox with nothing to send.
+   */
+  private String lookAround(String userId, String lastId) {
+    long after = lastId == null ? 0 : Long.parseLong(lastId);
+    StringBuilder found = new StringBuilder();
+    try {
+      Response page = callFrom("GET", "/sync?after=" + after, userId, "diagnostics", null);
+      found.append("/sync after ").append(after).append(" answered ").append(page.status()).append(" with inbox ids ")
+          .append(page.status() == 200 ? page.<List<Object>>json("$.entries[*].seq") : page.body());
+      try (Stream again = stream(userId, "diagnostics", after)) {
+        Event next = again.events().poll(5, TimeUnit.SECONDS);
+        found.append("; a new stream after ").append(after).append(next == null ? " got nothing in 5 s" : " got id " + next.id());
+      }
+    } catch (Throwable failed) {
+      found.append("; looking around failed: ").append(failed);
+    }
+    return found.toString();
   }
 
   /** One server-sent event; {@code arrivedNanos} is System.nanoTime() when its last line came. */
@@ -128,21 +120,137 @@ final class ApiClient {
     }
   }
 
-  /**
-   * @param ended how the stream ended, or null while it is open
-   * @param seen what came over the wire, for a failure to say whether the stream was alive
-   */
-  record Stream(BlockingQueue<Event> events, AtomicReference<String> ended, Seen seen, Runnable closer)
-      implements AutoCloseable {
+  /** Longer than the server's heartbeat interval (15 s): a stream silent this long is taken for stuck. */
+  static final Duration SILENCE = Duration.ofSeconds(20);
+
+  /** Threads that read the streams' bodies: never the HTTP client's own, which deliver the data. */
+  private static final ExecutorService READERS = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "sse-reader");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  /** One device's stream, across the connections it needed. */
+  static final class Stream implements AutoCloseable {
+    private final ApiClient api;
+    private final String userId;
+    private final String deviceId;
+    private final Long startedAfter;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final Seen seen = new Seen();
+    /** How the current connection ended, or null while it is open. */
+    private final AtomicReference<String> ended = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<HttpResponse<java.util.stream.Stream<String>>>> current =
+        new AtomicReference<>();
+    private final List<String> reconnects = new CopyOnWriteArrayList<>();
+
+    private Stream(ApiClient api, String userId, String deviceId, Long startedAfter) {
+      this.api = api;
+      this.userId = userId;
+      this.deviceId = deviceId;
+      this.startedAfter = startedAfter;
+    }
+
+    private void connect(Long after) throws Exception {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port + "/api/v1/stream"))
+          .header("Authorization", "Bearer " + api.token(userId))
+          .header("Accept", "text/event-stream")
+          .header("X-Device-Id", deviceId);
+      if (after != null) {
+        request.header("Last-Event-ID", Long.toString(after));
+      }
+      CompletableFuture<Void> opened = new CompletableFuture<>();
+      EventParser parser = new EventParser(events, opened);
+      var response = HTTP.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
+      current.set(response);
+      ended.set(null);
+      // Lines of a connection given up on are not this stream's any more.
+      response.thenAcceptAsync(streamed -> {
+            if (streamed.statusCode() != 200) {
+              ended.set("GET /stream answered " + streamed.statusCode() + ": " + String.join("\n", streamed.body().toList()));
+              return;
+            }
+            streamed.body().forEach(line -> {
+              if (current.get() == response) {
+                seen.lineArrived(line);
+                parser.line(line);
+              }
+            });
+            if (current.get() == response) {
+              ended.set("the server ended the stream");
+            }
+          }, READERS)
+          .whenComplete((done, failure) -> {
+            if (failure != null && current.get() == response) {
+              ended.compareAndSet(null, "the stream failed: " + failure);
+            }
+            opened.completeExceptionally(new AssertionError(ended.get()));
+          });
+      try {
+        opened.get(30, TimeUnit.SECONDS);
+      } catch (Exception notOpened) {
+        close();
+        throw new AssertionError("the stream of " + userId + "/" + deviceId + " did not open: "
+            + (ended.get() != null ? ended.get() : "no opening comment within 30 s"), notOpened);
+      }
+    }
+
+    BlockingQueue<Event> events() {
+      return events;
+    }
+
+    /** What each reconnection found, in order; empty when the stream never went silent. */
+    List<String> reconnects() {
+      return List.copyOf(reconnects);
+    }
 
     /** The next event (heartbeat comments are not events). */
-    Event next(Duration timeout) throws InterruptedException {
-      Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (event == null) {
-        throw new AssertionError("no event within " + timeout + (ended.get() == null ? " (the stream is open; " : " (")
-            + seen + ")" + (ended.get() == null ? "" : "; " + ended.get()));
+    Event next(Duration timeout) throws Exception {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no event within " + timeout + (ended.get() == null ? " (the stream is open; " : " (")
+              + seen + ")" + (ended.get() == null ? "" : "; " + ended.get()) + "; " + api.lookAround(userId, seen.lastId()));
+        }
+        Event event = events.poll(Math.min(left, 1_000_000_000L), TimeUnit.NANOSECONDS);
+        if (event != null) {
+          return event;
+        }
+        if (ended.get() == null && seen.silentNanos() > SILENCE.toNanos()) {
+          reconnect();
+        }
       }
-      return event;
+    }
+
+    /**
+     * Gives up on a silent connection and goes on after the last event it brought, saying what the
+     * inbox held meanwhile: a stream that goes silent is a fault to look into even when nothing
+     * was lost.
+     */
+    private void reconnect() throws Exception {
+      String lastId = seen.lastId();
+      String note = "stream of " + userId + "/" + deviceId + " silent for " + seen.silentNanos() / 1_000_000
+          + " ms after event id " + lastId + ": " + api.lookAround(userId, lastId);
+      System.out.println("[stream] reconnecting with Last-Event-ID, " + note);
+      reconnects.add(note);
+      closeCurrent();
+      seen.lineArrived("");
+      connect(lastId == null ? startedAfter : Long.valueOf(lastId));
+    }
+
+    private void closeCurrent() {
+      var response = current.getAndSet(null);
+      if (response != null) {
+        // Before the answer this cancels the exchange; after it, closing the body closes the connection.
+        response.cancel(true);
+        response.thenAccept(streamed -> streamed.body().close());
+      }
+    }
+
+    @Override
+    public void close() {
+      closeCurrent();
     }
 
     /**
@@ -162,16 +270,19 @@ final class ApiClient {
         }
       }
 
+      String lastId() {
+        return lastId.get();
+      }
+
+      long silentNanos() {
+        return System.nanoTime() - lastLineNanos.get();
+      }
+
       @Override
       public String toString() {
-        return lines.get() + " lines received, the last " + (System.nanoTime() - lastLineNanos.get()) / 1_000_000
-            + " ms ago, the last event id " + lastId.get();
+        return lines.get() + " lines received, the last " + silentNanos() / 1_000_000 + " ms ago, the last event id "
+            + lastId.get();
       }
-    }
-
-    @Override
-    public void close() {
-      closer.run();
     }
   }
 

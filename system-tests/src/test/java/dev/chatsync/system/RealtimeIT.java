@@ -116,6 +116,9 @@ class RealtimeIT {
       assertThat(receipt.<Integer>json("$.upTo")).isEqualTo(20);
       assertThat(receipt.<List<String>>json("$.readers")).containsExactly(a);
       System.out.printf("[scenario] receipt to the sender %d ms after the read%n", (receipt.arrivedNanos() - readAt) / 1_000_000);
+      // A stream that went silent was reconnected (as clients must); each one is a fault to look into.
+      System.out.printf("[scenario] streams reconnected after a silence: %d%n",
+          streamA.reconnects().size() + streamB.reconnects().size() + streamX.reconnects().size());
     }
 
     Response receipts = api.call("GET", "/conversations/" + conversationId + "/messages/20/receipts", x, null);
