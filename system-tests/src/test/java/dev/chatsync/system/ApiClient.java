@@ -160,7 +160,7 @@ final class ApiClient {
         request.header("Last-Event-ID", Long.toString(after));
       }
       CompletableFuture<Void> opened = new CompletableFuture<>();
-      EventParser parser = new EventParser(events, opened);
+      EventParser parser = new EventParser(events, opened, seen);
       var response = HTTP.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
       current.set(response);
       ended.set(null);
@@ -265,8 +265,12 @@ final class ApiClient {
       void lineArrived(String line) {
         lines.incrementAndGet();
         lastLineNanos.set(System.nanoTime());
-        if (line.startsWith("id:")) {
-          lastId.set(line.substring(3).strip());
+      }
+
+      /** A whole event with an id: a reconnect goes on after it, never after half an event. */
+      void eventQueued(String id) {
+        if (id != null) {
+          lastId.set(id);
         }
       }
 
@@ -290,19 +294,22 @@ final class ApiClient {
   private static final class EventParser {
     private final BlockingQueue<Event> events;
     private final CompletableFuture<Void> opened;
+    private final Stream.Seen seen;
     private String id;
     private String kind;
     private StringBuilder data;
 
-    EventParser(BlockingQueue<Event> events, CompletableFuture<Void> opened) {
+    EventParser(BlockingQueue<Event> events, CompletableFuture<Void> opened, Stream.Seen seen) {
       this.events = events;
       this.opened = opened;
+      this.seen = seen;
     }
 
     void line(String line) {
       if (line.isEmpty()) {
         if (data != null) {
           events.add(new Event(id, kind == null ? "message" : kind, data.toString(), System.nanoTime()));
+          seen.eventQueued(id);
         }
         id = null;
         kind = null;
