@@ -23,7 +23,13 @@ import org.junit.jupiter.api.Test;
  */
 class RealtimeIT {
 
-  private static final Duration PUSH_BOUND = Duration.ofSeconds(1);
+  /**
+   * Twenty back-to-back sends, each pushed within this of its send. One second when it was set (p99
+   * 284 ms then); since the fanout's writers were fenced (a conditional write a poll in each stage)
+   * p99 is 440-1,440 ms on the machines here, and a second fails runs by noise. Bringing it back
+   * down is the fanout's work, not this bound's.
+   */
+  private static final Duration PUSH_BOUND = Duration.ofSeconds(2);
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static LocalSystem system;
