@@ -1,34 +1,57 @@
 package dev.chatsync.fanout.expand;
 
-/** How far stage 1 has expanded each conversation. */
+import dev.chatsync.fanout.ProgressStamps;
+
+/**
+ * How far stage 1 has expanded each conversation. A plain write, stamped with the progress it
+ * records ({@link ProgressStamps}): the furthest write stands whatever order writes land in, so an
+ * expander that stalled while another took the conversation over moves nothing back, and no
+ * write pays a consensus round.
+ */
 public interface FanoutProgress {
 
+  /**
+   * A conversation's progress and the generation it was written in.
+   *
+   * @param seq every message up to here was handed to stage 2; 0 if none
+   * @param base the generation: a write of this generation that moves the progress to {@code s}
+   *     carries the timestamp {@code base + s}; a rewind starts a higher one
+   */
+  record Position(long seq, long base) {
+
+    public static final Position NONE = new Position(0, ProgressStamps.BASE);
+
+    public long timestamp() {
+      return base + seq;
+    }
+
+    public Position to(long seq) {
+      return new Position(seq, base);
+    }
+  }
+
   /** The seq up to which every message of the conversation was handed to stage 2; 0 if none. */
-  long fanned(String conversationId);
+  default long fanned(String conversationId) {
+    return at(conversationId).seq();
+  }
+
+  Position at(String conversationId);
 
   /**
-   * Records that every message up to {@code seq} was handed to stage 2, if the progress is still
-   * {@code expected}: a compare-and-set, so an expander that stalled while another took the
-   * conversation over, or while a recovery moved the progress back, moves nothing.
+   * Records that every message up to {@code seq} was handed to stage 2, going on from {@code from}
+   * (as read, or as this expander last wrote it). If a further progress was written meanwhile, by
+   * this generation, it stands.
    *
-   * @return the progress as it stands: {@code seq}, or the value someone else set
+   * @return the position this write recorded
    */
-  long advance(String conversationId, long expected, long seq);
+  Position advance(String conversationId, Position from, long seq);
 
   /**
    * Moves the progress back to {@code seq} if it is past it, for a recovery that expands again
-   * (only while no stage 1 runs). Never forward: that would skip messages stage 1 has not expanded.
+   * (only while no stage 1 runs), by starting a new generation whose timestamps are above every
+   * earlier write's. Never forward: that would skip messages stage 1 has not expanded.
    *
    * @return the progress as it is now
    */
-  default long rewind(String conversationId, long seq) {
-    long stored = fanned(conversationId);
-    for (int attempt = 0; stored > seq; attempt++) {
-      if (attempt == 10) {
-        throw new IllegalStateException("the progress of " + conversationId + " keeps moving: is a fanout instance running?");
-      }
-      stored = advance(conversationId, stored, seq);
-    }
-    return stored;
-  }
+  long rewind(String conversationId, long seq);
 }

@@ -44,9 +44,9 @@ import org.springframework.stereotype.Component;
  * events when they announce them (an event carries the stored row's fields), the rest from the
  * timeline. An event at or below the conversation's progress was expanded already (a redelivery,
  * a replay, or an event that came after a later one) and is skipped. Progress moves only after
- * the broker has every record of a page, by compare-and-set from the value this expander read, so
- * a crash re-expands at most one page of each conversation of a poll (stage 2 absorbs it), and an
- * expander that stalled while another took the conversation over moves nothing.
+ * the broker has every record of a page, so a crash re-expands at most one page of each
+ * conversation of a poll (stage 2 absorbs it); it is written stamped with itself, so an expander
+ * that stalled while another took the conversation over moves nothing back (P1).
  *
  * <p>A poll's work is bounded ({@code chat.fanout.expand-poll-budget}, P7): one event may announce
  * a backlog of thousands of messages for a group of a thousand, millions of records. Past the
@@ -85,9 +85,10 @@ class MessageExpander implements ConsumerSeekAware {
   /**
    * Each conversation's progress as this instance last read or wrote it, so that a poll need not
    * read it. Forgotten at every rebalance: a conversation that comes back may have been moved on
-   * by another instance meanwhile. A stale value costs a failed compare-and-set, never a wrong one.
+   * by another instance meanwhile. A stale value costs expansion done again (stage 2 skips it),
+   * never a progress moved back: the store keeps the furthest write.
    */
-  private final Memo<String, Long> fannedSoFar = new Memo<>(100_000);
+  private final Memo<String, FanoutProgress.Position> fannedSoFar = new Memo<>(100_000);
   private final ExecutorService storeCalls = Executors.newFixedThreadPool(CONVERSATIONS_AT_ONCE, task -> {
     Thread thread = new Thread(task, "fanout-expand-store");
     thread.setDaemon(true);
@@ -134,11 +135,11 @@ class MessageExpander implements ConsumerSeekAware {
       conversation.messages().put(event.seq(), new TimelineMessage(event.conversationId(), event.seq(), event.messageId(),
           event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
     }
-    Map<String, Long> fannedNow = eachAtOnce(announced.keySet(), this::fanned);
-    Map<String, Long> behind = new LinkedHashMap<>();
+    Map<String, FanoutProgress.Position> fannedNow = eachAtOnce(announced.keySet(), this::fanned);
+    Map<String, FanoutProgress.Position> behind = new LinkedHashMap<>();
     for (var conversation : announced.entrySet()) {
-      long fanned = fannedNow.get(conversation.getKey());
-      if (fanned < conversation.getValue().newest()) {
+      FanoutProgress.Position fanned = fannedNow.get(conversation.getKey());
+      if (fanned.seq() < conversation.getValue().newest()) {
         behind.put(conversation.getKey(), fanned);
       }
     }
@@ -171,17 +172,18 @@ class MessageExpander implements ConsumerSeekAware {
    *
    * @return the conversations still behind what their events announced, and where they are
    */
-  private Map<String, Long> expandOnePage(Map<String, Long> behind, Map<String, Announced> announced) {
+  private Map<String, FanoutProgress.Position> expandOnePage(Map<String, FanoutProgress.Position> behind,
+      Map<String, Announced> announced) {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     Map<String, Long> reached = new LinkedHashMap<>();
-    Map<String, Long> stillBehind = new LinkedHashMap<>();
+    Map<String, FanoutProgress.Position> stillBehind = new LinkedHashMap<>();
     Map<String, Long> unannounced = new LinkedHashMap<>();
     // Each conversation's page, then its members (read after the page: every message of the page was
     // appended before this read, so a member added or removed before a message was appended is seen
     // here as such; see MemberService in message-service), all conversations at once.
     Map<String, Loaded> loaded = eachAtOnce(behind.keySet(), conversationId -> {
       Announced conversation = announced.get(conversationId);
-      long fanned = behind.get(conversationId);
+      long fanned = behind.get(conversationId).seq();
       List<TimelineMessage> page = announcedRightAfter(conversation.messages(), fanned);
       if (page.isEmpty()) {
         page = timeline.after(conversationId, fanned, conversation.newest(), PAGE);
@@ -200,7 +202,7 @@ class MessageExpander implements ConsumerSeekAware {
         // An event announces a seq the timeline does not hold (a forged event, or a timeline
         // restored from an older backup): events are published after their append is committed
         // and read back at quorum, so no retry will find it, and retrying would stall the partition.
-        unannounced.put(conversationId, fanned);
+        unannounced.put(conversationId, fanned.seq());
         return;
       }
       List<MemberDirectory.Recipient> recipients = loaded.get(conversationId).recipients();
@@ -213,14 +215,14 @@ class MessageExpander implements ConsumerSeekAware {
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     unannounced.forEach((conversationId, fanned) -> announced.get(conversationId).records().forEach(record -> deadLetters.reject(
         Topics.MESSAGE_APPENDED, record, "the timeline of " + conversationId + " has no seq " + (fanned + 1))));
-    // Fenced (P1, P2): if someone else moved the progress since it was read, theirs stands and
-    // expansion goes on from it; this round's records were sent and stage 2 absorbs repeats.
-    Map<String, Long> advanced = eachAtOnce(reached.keySet(),
+    // After the broker has the round's records (P1). If someone else moved the progress further
+    // meanwhile, theirs stands; this round's records were sent and stage 2 absorbs repeats (P2).
+    Map<String, FanoutProgress.Position> advanced = eachAtOnce(reached.keySet(),
         conversationId -> progress.advance(conversationId, behind.get(conversationId), reached.get(conversationId)));
     reached.forEach((conversationId, seq) -> {
-      long now = advanced.get(conversationId);
+      FanoutProgress.Position now = advanced.get(conversationId);
       fannedSoFar.remember(conversationId, now, (old, stored) -> stored);
-      if (now < announced.get(conversationId).newest()) {
+      if (now.seq() < announced.get(conversationId).newest()) {
         stillBehind.put(conversationId, now);
       }
     });
@@ -256,12 +258,12 @@ class MessageExpander implements ConsumerSeekAware {
     storeCalls.shutdown();
   }
 
-  private long fanned(String conversationId) {
-    Long known = fannedSoFar.get(conversationId);
+  private FanoutProgress.Position fanned(String conversationId) {
+    FanoutProgress.Position known = fannedSoFar.get(conversationId);
     if (known != null) {
       return known;
     }
-    long stored = progress.fanned(conversationId);
+    FanoutProgress.Position stored = progress.at(conversationId);
     fannedSoFar.remember(conversationId, stored, (old, read) -> read);
     return stored;
   }

@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one write of a user's inbox changes, computed from the state it starts from alone: the new
- * entries at the next seqs, the progress they apply, and the new state. The write is a
- * compare-and-set on {@link #expectedHead}, so it applies only if nobody wrote since the state
- * was read; otherwise the writer reads again and plans again (P1, P2, P4 with a stalled owner).
+ * What one write of a user's inbox changes, computed from the state it starts from and the
+ * arrivals alone: the new entries at the next seqs, the progress they apply, and the new state.
+ * Nothing else goes in (no clock but the timestamps), so two writers that go on from states of the
+ * same history over the same records plan the same entries at the same seqs: that, and not a
+ * compare-and-set, is what keeps a stalled owner's late write harmless (P1, P2, P4).
  *
  * @param plannedAtMicros the write's time: later than the state's, even if this writer's clock is
- *     behind the last writer's, so that timestamps taken from it order the writes as the
- *     compare-and-sets did
+ *     behind the last writer's, so that timestamps taken from it order one history's writes
  * @param horizon the new low-water marks, or null if they stay as they are
  */
 public record InboxPlan(InboxState before, long expectedHead, List<PlannedEntry> entries, Map<String, Long> applied,

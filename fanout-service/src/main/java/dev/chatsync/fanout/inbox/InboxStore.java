@@ -14,14 +14,20 @@ public interface InboxStore {
    * Each kind's entries of a conversation must come in progress order, which their producers
    * provide.
    *
-   * <p>Fenced: the write applies only if the inbox is where this writer last saw it, so a writer
-   * that stalled while another took the user over writes nothing and moves nothing back; it reads
-   * again and plans again. A crash half-way through leaves entries that whoever writes the inbox
-   * next completes, identically, before anything else.
+   * <p>A writer that stalled while another took the user over, and wakes up, writes what the other
+   * wrote at the same seqs and moves nothing back. A crash half-way through leaves entries that
+   * whoever writes the inbox next completes, identically, before anything else.
    *
    * @return the user's new inbox head, or empty if every entry was skipped
    */
   CompletionStage<OptionalLong> append(String userId, List<Arrival> entries);
+
+  /**
+   * Forgets what this writer knows of every inbox, when it may have missed another writer's
+   * writes: its partitions changed. Going on from a state it remembers, over records after the
+   * ones that state saw, would give seqs another writer gave already (P1).
+   */
+  void forgetAll();
 
   /**
    * Starts a new generation of the user's inbox, for a rebuild after its entries were lost or

@@ -7,25 +7,28 @@ import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.contracts.kafka.Received;
 import dev.chatsync.contracts.kafka.TopicProducer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
  * Stage 2: the single writer of each user's inbox (the records of one user share a partition, and
- * a partition has one consumer; the store fences the writes of a consumer that lost the partition
- * while it stalled). Takes the records of a poll together: each user's entries are written with
- * one compare-and-set and one batch, the users of a poll at the same time, and each user whose
+ * a partition has one consumer; a consumer that lost the partition while it stalled writes only
+ * what its successor writes too, see the store). Takes the records of a poll together: each user's entries are written with
+ * one state write and one batch, the users of a poll at the same time, and each user whose
  * inbox moved gets one notification. The offsets are committed after all of it; a redelivered
  * poll finds its entries applied and skips them (P2).
  */
 @Component
-class InboxWriter {
+class InboxWriter implements ConsumerSeekAware {
 
   private final InboxStore inboxes;
   private final TopicProducer<InboxNotify> notifications;
@@ -50,5 +53,15 @@ class InboxWriter {
             : CompletableFuture.completedFuture(null))));
     CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).join();
     ack.acknowledge();
+  }
+
+  @Override
+  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+    inboxes.forgetAll();
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    inboxes.forgetAll();
   }
 }

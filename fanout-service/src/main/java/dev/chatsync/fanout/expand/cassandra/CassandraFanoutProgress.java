@@ -2,8 +2,8 @@ package dev.chatsync.fanout.expand.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.chatsync.fanout.ProgressStamps;
 import dev.chatsync.fanout.expand.FanoutProgress;
 import org.springframework.stereotype.Repository;
 
@@ -12,31 +12,41 @@ class CassandraFanoutProgress implements FanoutProgress {
 
   private final CqlSession session;
   private final PreparedStatement select;
-  private final PreparedStatement advance;
+  private final PreparedStatement write;
 
   CassandraFanoutProgress(CqlSession session) {
     this.session = session;
-    select = session.prepare("SELECT fanned_seq FROM fanout_progress WHERE conversation_id = ?");
-    advance = session.prepare("UPDATE fanout_progress SET fanned_seq = ? WHERE conversation_id = ? IF fanned_seq = ?");
+    select = session.prepare("SELECT fanned_seq, WRITETIME(fanned_seq) AS written FROM fanout_progress WHERE conversation_id = ?");
+    write = session.prepare("UPDATE fanout_progress USING TIMESTAMP ? SET fanned_seq = ? WHERE conversation_id = ?");
   }
 
   @Override
-  public long fanned(String conversationId) {
-    return fanned(session.execute(select.bind(conversationId)).one());
-  }
-
-  @Override
-  public long advance(String conversationId, long expected, long seq) {
-    // No progress is stored as no row (or a null); a recovery may have stored 0.
-    ResultSet result = session.execute(advance.bind(seq, conversationId, expected == 0 ? null : expected));
-    if (!result.wasApplied() && expected == 0 && fanned(result.one()) == 0) {
-      result = session.execute(advance.bind(seq, conversationId, 0L));
+  public Position at(String conversationId) {
+    Row row = session.execute(select.bind(conversationId)).one();
+    if (row == null || row.isNull("fanned_seq")) {
+      return Position.NONE;
     }
-    return result.wasApplied() ? seq : fanned(result.one());
+    long seq = row.getLong("fanned_seq");
+    long written = row.getLong("written");
+    // A row written by the clock (before progress was stamped, or by hand) is in the first generation.
+    return new Position(seq, written >= ProgressStamps.BASE ? written - seq : ProgressStamps.BASE);
   }
 
-  private static long fanned(Row row) {
-    return row == null || row.isNull("fanned_seq") ? 0 : row.getLong("fanned_seq");
+  @Override
+  public Position advance(String conversationId, Position from, long seq) {
+    Position to = from.to(seq);
+    session.execute(write.bind(to.timestamp(), seq, conversationId));
+    return to;
   }
 
+  @Override
+  public long rewind(String conversationId, long seq) {
+    Position stored = at(conversationId);
+    if (stored.seq() <= seq) {
+      return stored.seq();
+    }
+    long timestamp = stored.timestamp() + ProgressStamps.GENERATION;
+    session.execute(write.bind(timestamp, seq, conversationId));
+    return seq;
+  }
 }

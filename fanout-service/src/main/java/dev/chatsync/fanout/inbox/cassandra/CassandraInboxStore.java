@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.chatsync.contracts.Memo;
 import dev.chatsync.fanout.FanoutProperties;
+import dev.chatsync.fanout.ProgressStamps;
 import dev.chatsync.fanout.inbox.Arrival;
 import dev.chatsync.fanout.inbox.InboxPlan;
 import dev.chatsync.fanout.inbox.InboxState;
@@ -33,18 +34,26 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stage 2's writes, fenced (see {@link InboxStore}): one compare-and-set on the user's
- * {@code inbox_state} row allocates the seqs, moves the progress and records the entries as
- * pending; then the entries, then the conversation list. Whoever reads a state with pending
- * entries writes them again first (the same rows at the same seqs, so any number of writers
- * agree), which closes the hole a crash between the two writes leaves.
+ * Stage 2's writes (see {@link InboxStore}): one plain write of the user's {@code inbox_state} row
+ * allocates the seqs, moves the progress and records the entries as pending; then the entries, then
+ * the conversation list. Whoever reads a state with pending entries writes them again first (the
+ * same rows at the same seqs), which closes the hole a crash between the two writes leaves.
+ *
+ * <p>No compare-and-set fences the state, and none is needed: what a write holds is a function of
+ * the state it starts from and of the user's records in partition order, so two writers of one
+ * inbox (an owner that stalled through a rebalance and its successor) that start from states of
+ * the same history allocate the same seqs to the same entries. The state is written with its head
+ * as timestamp ({@link ProgressStamps}), so the furthest state stands whatever order writes land
+ * in, and each of its cells holds the value of the furthest write that set it: a state read whole
+ * is one state of that history. What must not happen is planning from parts of two states: a
+ * progress mark read from the store is used only with the head it was read with (P1, P2, P4).
  */
 @Repository
 class CassandraInboxStore implements InboxStore {
 
   /** Statements per unlogged batch of one partition: far below Cassandra's batch size limits. */
   private static final int BATCH = 50;
-  /** Compare-and-set rounds before the poll fails and is retried whole. */
+  /** Reads of a state that moved under this writer before the poll fails and is retried whole. */
   private static final int ATTEMPTS = 8;
   private static final TypeReference<List<PlannedEntry>> PENDING = new TypeReference<>() {};
 
@@ -56,9 +65,10 @@ class CassandraInboxStore implements InboxStore {
   private final InboxReservations reservations;
   private final ConversationListUpdates list;
   /**
-   * Each user's state as this instance last wrote or read it: saves the read before a write. It
-   * may be stale (another instance took the user over meanwhile); the compare-and-set then fails
-   * and the state is read again, so staleness costs a round, never a wrong write.
+   * Each user's state as this instance last wrote or read it: saves the read before a write. It is
+   * one state of the inbox's history, and a write planned from it holds what any writer going on
+   * from that state writes. It must be forgotten whenever this instance may have skipped part of
+   * the history: a failed write, and every change of the partitions it consumes ({@link #forgetAll}).
    */
   private final Memo<String, InboxState> known = new Memo<>(50_000);
   private final PreparedStatement selectState;
@@ -76,15 +86,17 @@ class CassandraInboxStore implements InboxStore {
         session.prepare(ConversationListUpdates.DELIVERED_OWN), session.prepare(ConversationListUpdates.READ));
     selectState = session.prepare("SELECT head_seq, base, reserved, planned_at, horizon, pending, rebuilt_at_offset "
         + "FROM inbox_state WHERE user_id = ?");
-    selectApplied = session.prepare("SELECT applied[?] AS applied_seq FROM inbox_state WHERE user_id = ?");
-    String set = "UPDATE inbox_state SET head_seq = :head, base = :base, reserved = :reserved, planned_at = :planned_at, "
-        + "entry_ttl = :ttl, applied = applied + :applied, pending = :pending";
-    String condition = " WHERE user_id = :user_id IF head_seq = :expected";
-    write = session.prepare(set + condition);
-    writeWithHorizon = session.prepare(set + ", horizon = :horizon" + condition);
-    startGeneration = session.prepare("UPDATE inbox_state SET head_seq = :base, base = :base, reserved = :reserved, "
-        + "planned_at = :planned_at, entry_ttl = :ttl, applied = {}, pending = null, horizon = {}, "
-        + "rebuilt_at_offset = :offset WHERE user_id = :user_id IF head_seq = :expected");
+    selectApplied = session.prepare("SELECT head_seq, applied[?] AS applied_seq FROM inbox_state WHERE user_id = ?");
+    String set = "UPDATE inbox_state USING TIMESTAMP :stamp SET head_seq = :head, base = :base, reserved = :reserved, "
+        + "planned_at = :planned_at, entry_ttl = :ttl, applied = applied + :applied, pending = :pending";
+    String where = " WHERE user_id = :user_id";
+    write = session.prepare(set + where);
+    writeWithHorizon = session.prepare(set + ", horizon = :horizon" + where);
+    // The collection tombstone of "applied = {}" is stamped just below the write: it removes the
+    // marks of every earlier state (all of lower heads), none of this one.
+    startGeneration = session.prepare("UPDATE inbox_state USING TIMESTAMP :stamp SET head_seq = :base, base = :base, "
+        + "reserved = :reserved, planned_at = :planned_at, entry_ttl = :ttl, applied = {}, pending = null, horizon = {}, "
+        + "rebuilt_at_offset = :offset" + where);
     insertEntry = session.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, "
         + "message_id, actors, change, created_at) VALUES (:user_id, :inbox_seq, :kind, :conversation_id, :conversation_seq, "
         + ":message_id, :actors, :change, :created_at) USING TTL :ttl");
@@ -103,23 +115,32 @@ class CassandraInboxStore implements InboxStore {
   }
 
   private CompletionStage<OptionalLong> attempt(String userId, List<Arrival> arrivals, InboxState state, int attemptsLeft) {
-    return withProgressOf(userId, arrivals, state).thenCompose(known -> attemptWith(userId, arrivals, known, attemptsLeft));
+    if (attemptsLeft == 0) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the inbox of " + userId + " kept moving under this writer"));
+    }
+    return withProgressOf(userId, arrivals, state).thenCompose(known -> {
+      if (known == null) {
+        this.known.forget(userId);
+        return read(userId).thenCompose(fresh -> attempt(userId, arrivals, fresh, attemptsLeft - 1));
+      }
+      return write(userId, arrivals, known);
+    });
   }
 
   /**
    * The state with the applied progress of every kind and conversation among the arrivals. Only
-   * those are read (a user's marks grow with every conversation they ever had, P7); a value read
-   * after the head may be newer than the head: then the compare-and-set fails and all is read again.
+   * those are read (a user's marks grow with every conversation they ever had, P7), each with the
+   * head: a mark read from a state further than the one in hand (another writer's) would skip
+   * entries this writer still allocates seqs for, so then the whole state is read again (P1).
+   *
+   * @return the state to plan from, or null if the inbox moved under this writer
    */
   private CompletionStage<InboxState> withProgressOf(String userId, List<Arrival> arrivals, InboxState state) {
-    Map<String, CompletableFuture<Long>> reads = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Row>> reads = new LinkedHashMap<>();
     for (Arrival arrival : arrivals) {
       String key = InboxKind.progressKey(arrival.entry().kind(), arrival.entry().conversationId());
       if (state.exists() && !state.applied().containsKey(key) && !reads.containsKey(key)) {
-        reads.put(key, execute(selectApplied.bind(key, userId)).thenApply(result -> {
-          Row row = result.one();
-          return row == null || row.isNull("applied_seq") ? 0L : row.getLong("applied_seq");
-        }));
+        reads.put(key, execute(selectApplied.bind(key, userId)).thenApply(AsyncResultSet::one));
       }
     }
     if (reads.isEmpty()) {
@@ -127,35 +148,40 @@ class CassandraInboxStore implements InboxStore {
     }
     return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
       Map<String, Long> applied = new HashMap<>(state.applied());
-      reads.forEach((key, value) -> applied.put(key, value.join()));
+      for (var read : reads.entrySet()) {
+        Row row = read.getValue().join();
+        if (row == null || row.isNull("head_seq") || row.getLong("head_seq") != state.head()) {
+          return null;
+        }
+        applied.put(read.getKey(), row.isNull("applied_seq") ? 0L : row.getLong("applied_seq"));
+      }
       return state.withApplied(applied);
     });
   }
 
-  private CompletionStage<OptionalLong> attemptWith(String userId, List<Arrival> arrivals, InboxState state, int attemptsLeft) {
+  private CompletionStage<OptionalLong> write(String userId, List<Arrival> arrivals, InboxState state) {
     InboxPlan plan = InboxPlan.of(state, arrivals, clock.millis(), ttlSeconds);
     if (plan.isEmpty()) {
       return CompletableFuture.completedFuture(OptionalLong.empty());
     }
-    if (attemptsLeft == 0) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the inbox of " + userId + " kept changing under this writer"));
-    }
     return reservations.cover(userId, plan.head(), state.reserved())
-        .thenCompose(reserved -> execute(compareAndSet(userId, plan, reserved)).thenCompose(result -> {
-          if (!result.wasApplied()) {
-            // Another writer moved the inbox since this one saw it: read, complete, plan again.
-            known.forget(userId);
-            return read(userId).thenCompose(fresh -> attempt(userId, arrivals, fresh, attemptsLeft - 1));
-          }
-          return writeEntries(userId, plan.entries(), plan.plannedAtMicros()).thenApply(written -> {
-            known.remember(userId, plan.after(reserved).keepingProgressOf(arrivals), (old, now) -> now);
-            return OptionalLong.of(plan.head());
-          });
-        }));
+        .thenCompose(reserved -> execute(stateWrite(userId, plan, reserved))
+            .thenCompose(stateWritten -> writeEntries(userId, plan.entries(), plan.plannedAtMicros()))
+            .thenApply(written -> {
+              known.remember(userId, plan.after(reserved).keepingProgressOf(arrivals), (old, now) -> now);
+              return OptionalLong.of(plan.head());
+            }));
   }
 
-  private Statement<?> compareAndSet(String userId, InboxPlan plan, long reserved) {
-    BoundStatementBuilder cas = (plan.horizon() == null ? write : writeWithHorizon).boundStatementBuilder()
+  /** Forgets every state this instance learned: it may have missed writes of another instance. */
+  @Override
+  public void forgetAll() {
+    known.clear();
+  }
+
+  private Statement<?> stateWrite(String userId, InboxPlan plan, long reserved) {
+    BoundStatementBuilder update = (plan.horizon() == null ? write : writeWithHorizon).boundStatementBuilder()
+        .setLong("stamp", ProgressStamps.of(plan.head()))
         .setString("user_id", userId)
         .setLong("head", plan.head())
         .setLong("base", plan.before().base())
@@ -165,39 +191,29 @@ class CassandraInboxStore implements InboxStore {
         .setMap("applied", plan.applied(), String.class, Long.class)
         .setString("pending", json.writeValueAsString(plan.entries()));
     if (plan.horizon() != null) {
-      cas.setMap("horizon", plan.horizon(), Long.class, Long.class);
+      update.setMap("horizon", plan.horizon(), Long.class, Long.class);
     }
-    // A user with no state row: "IF head_seq = null" holds for a row that does not exist.
-    return plan.before().exists() ? cas.setLong("expected", plan.expectedHead()).build() : cas.setToNull("expected").build();
+    return update.build();
   }
 
   @Override
   public CompletionStage<Long> startGeneration(String userId, long rebuiltAtOffset) {
-    return startGeneration(userId, rebuiltAtOffset, ATTEMPTS);
-  }
-
-  private CompletionStage<Long> startGeneration(String userId, long rebuiltAtOffset, int attemptsLeft) {
-    if (attemptsLeft == 0) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the inbox of " + userId
-          + " kept changing during its rebuild: is a fanout instance running?"));
-    }
     known.forget(userId);
     return read(userId).thenCompose(state -> reservations.current(userId).thenCompose(stored -> {
       // Above everything ever allocated, and above the old head even if they are equal: every state
-      // change moves the head, so a writer that planned on the old state fails its condition.
+      // change moves the head, and the head stamps the write, so the new generation stands.
       long base = Math.max(state.head(), Math.max(stored, state.reserved())) + 1;
       return reservations.cover(userId, base, stored).thenCompose(reserved -> {
-        BoundStatementBuilder cas = startGeneration.boundStatementBuilder()
+        Statement<?> write = startGeneration.boundStatementBuilder()
+            .setLong("stamp", ProgressStamps.of(base))
             .setString("user_id", userId)
             .setLong("base", base)
             .setLong("reserved", reserved)
             .setLong("planned_at", Math.max(clock.millis() * 1_000, state.plannedAtMicros() + 1))
             .setInt("ttl", ttlSeconds)
-            .setLong("offset", rebuiltAtOffset);
-        Statement<?> write = state.exists() ? cas.setLong("expected", state.head()).build() : cas.setToNull("expected").build();
-        return execute(write).thenCompose(result -> result.wasApplied()
-            ? CompletableFuture.completedFuture(base)
-            : startGeneration(userId, rebuiltAtOffset, attemptsLeft - 1));
+            .setLong("offset", rebuiltAtOffset)
+            .build();
+        return execute(write).thenApply(written -> base);
       });
     }));
   }

@@ -17,9 +17,12 @@ import java.util.Map;
  * list themselves (message-service), and receipts, or a kind newer than this code, do not show in
  * it.
  *
- * <p>Each update carries the write's time as its Cassandra timestamp: these columns are not
- * guarded by the inbox's compare-and-set, so a stalled owner that writes an older value late
- * loses to any newer write of the same cell (no list position moves back).
+ * <p>Each update carries the write's planned time as its Cassandra timestamp, so an older value
+ * that lands late loses to any write of the same cell planned after it. A stalled owner that wakes
+ * up and plans a write of an older value only then (its successor wrote the newer one before it
+ * woke) sets that list position back until the conversation's next entry for the user: the list
+ * summarises the inbox, which stays exact, and message-service writes {@code last_active_at} with
+ * the clock too, so these cells cannot carry the inbox's head as their timestamp.
  */
 final class ConversationListUpdates {
 
