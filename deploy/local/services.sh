@@ -10,7 +10,8 @@
 # Settings (environment), besides those of infra.sh (CHAT_NODES=3: the services are given all three
 # brokers and all three Cassandra nodes): CHAT_GATEWAY_PORT (8080),
 # CHAT_MESSAGE_PORT (8081), CHAT_FANOUT_PORT (8082), CHAT_SYNC_PORT (8083), CHAT_SERVICE_HEAP (512m),
-# CHAT_PROFILES (local).
+# CHAT_PROFILES (local), CHAT_SERVICE_JAVA_OPTS (more JVM options for every service, e.g. to compare
+# JIT settings with the load tool).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -25,7 +26,8 @@ start_service() {
   [[ -f "$jar" ]] || die "$jar is missing: build with ./mvnw -DskipTests package"
   local variable="CHAT_${service%%-*}_PORT"
   require_free_port "$port" "${variable^^}"
-  nohup java "$(launch_mark "$instance")" -Xms128m -Xmx"$CHAT_SERVICE_HEAP" -jar "$jar" \
+  # shellcheck disable=SC2086 # CHAT_SERVICE_JAVA_OPTS is a list of JVM options
+  nohup java "$(launch_mark "$instance")" -Xms128m -Xmx"$CHAT_SERVICE_HEAP" ${CHAT_SERVICE_JAVA_OPTS:-} -jar "$jar" \
     --spring.profiles.active="$CHAT_PROFILES" \
     --server.port="$port" \
     --spring.kafka.bootstrap-servers="$(kafka_bootstrap)" \

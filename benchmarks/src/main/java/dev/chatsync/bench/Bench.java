@@ -105,19 +105,47 @@ public final class Bench {
     System.exit(0);
   }
 
+  /** How long one warm-up round loads the system: half on pairs, half on groups of 100. */
+  static final Duration WARM_UP_ROUND = Duration.ofSeconds(30);
+  /** Two rounds in a row whose CPU per delivered entry differs by at most this share: warm. */
+  static final double WARM_ENOUGH = 0.15;
+
   /**
-   * Freshly started services spend minutes compiling hot code (on two cores that is a third of the
-   * machine, the profile showed): load that is thrown away comes first, on each path the
-   * measurements take (sends into pairs, fanout into large groups, /sync pages). Then the idle
-   * system's CPU, which every step's cost leaves out, read once compiling has settled.
+   * Freshly started services spend minutes compiling hot code: on a slow two-core machine the JIT
+   * compilers were still half of every service's CPU after a minute, and a step measured after
+   * five minutes cost less than half the CPU per delivery of the same step after one. So load
+   * that is thrown away comes first, on each path the measurements take (sends into pairs, fanout
+   * into large groups), in rounds, until the machine's CPU per delivered entry settles (two
+   * rounds in a row within {@link #WARM_ENOUGH}), for at least {@code --warm-up-seconds} and at
+   * most {@code --warm-up-max-seconds}; then {@code /sync} pages, then the idle system's CPU, which
+   * every step's cost leaves out, read once compiling has settled.
    *
    * @return the idle system's busy CPU ms a second
    */
   private static double warmUp(List<GatewayClient> senders, String runId, Options options) throws Exception {
     System.out.println("== warm-up (not counted)");
-    Duration half = Duration.ofSeconds(Math.max(1, options.warmUpSeconds / 2));
-    new LoadStep(senders, runId + "w2", 0, null).run(2, Math.max(1, options.onlineUsers / 2), 200, half);
-    new LoadStep(senders, runId + "w100", 0, null).run(100, Math.max(1, options.onlineUsers / 100), 2_000, half);
+    Duration half = WARM_UP_ROUND.dividedBy(2);
+    long started = System.nanoTime();
+    double previous = Double.NaN;
+    for (int round = 1; ; round++) {
+      double cpuFrom = Cpu.busyMillis();
+      LoadStep.Result pairs = new LoadStep(senders, runId + "w2r" + round, 0, null)
+          .run(2, Math.max(1, options.onlineUsers / 2), 200, half);
+      LoadStep.Result groups = new LoadStep(senders, runId + "w100r" + round, 0, null)
+          .run(100, Math.max(1, options.onlineUsers / 100), 2_000, half);
+      double perThousand = (Cpu.busyMillis() - cpuFrom) / Math.max(1, pairs.delivered() + groups.delivered()) * 1000;
+      long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+      boolean settled = Math.abs(perThousand - previous) <= WARM_ENOUGH * Math.max(perThousand, previous);
+      System.out.printf("  round %d (%d s): %,.0f CPU ms per 1k delivered entries%s%n", round, seconds, perThousand,
+          settled ? ", within " + Math.round(WARM_ENOUGH * 100) + " % of the round before" : "");
+      if (settled && seconds >= options.warmUpSeconds || seconds >= options.warmUpMaxSeconds) {
+        if (!settled) {
+          System.out.println("  not settled within --warm-up-max-seconds: the figures may still include compiling");
+        }
+        break;
+      }
+      previous = perThousand;
+    }
     if (options.phases.contains("sync")) {
       SyncProbe.run(senders.get(0), runId + "w", 20, 110, Math.max(50, options.syncRequests / 4), 50);
     }
@@ -361,7 +389,9 @@ public final class Bench {
     int stepSeconds = 15;
     /** How often each sweep step runs; the table shows the median run and the spread of all. */
     int runsPerStep = 2;
+    /** The shortest warm-up; it goes on until the CPU per delivery settles, up to the longest. */
     int warmUpSeconds = 120;
+    int warmUpMaxSeconds = 600;
     int baselineSeconds = 10;
     int kafkaRecords = 500_000;
     int syncRequests = 1_000;
@@ -428,6 +458,7 @@ public final class Bench {
           case "step-seconds" -> options.stepSeconds = Integer.parseInt(value);
           case "runs-per-step" -> options.runsPerStep = Math.max(1, Integer.parseInt(value));
           case "warm-up-seconds" -> options.warmUpSeconds = Integer.parseInt(value);
+          case "warm-up-max-seconds" -> options.warmUpMaxSeconds = Integer.parseInt(value);
           case "baseline-seconds" -> options.baselineSeconds = Integer.parseInt(value);
           case "kafka-records" -> options.kafkaRecords = Integer.parseInt(value);
           case "sync-requests" -> options.syncRequests = Integer.parseInt(value);
