@@ -1,5 +1,6 @@
 package dev.chatsync.fanout.inbox;
 
+import dev.chatsync.contracts.Memo;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
@@ -18,16 +19,13 @@ public interface InboxStore {
    * wrote at the same seqs and moves nothing back. A crash half-way through leaves entries that
    * whoever writes the inbox next completes, identically, before anything else.
    *
+   * @param known the states this writer remembers of the inboxes of the user's partition, under its
+   *     current assignment of that partition: a state remembered from before a gap in the records
+   *     this writer saw would give seqs another writer gave already (P1), so the caller starts an
+   *     empty one with every assignment and never hands one to another assignment
    * @return the user's new inbox head, or empty if every entry was skipped
    */
-  CompletionStage<OptionalLong> append(String userId, List<Arrival> entries);
-
-  /**
-   * Forgets what this writer knows of every inbox, when it may have missed another writer's
-   * writes: its partitions changed. Going on from a state it remembers, over records after the
-   * ones that state saw, would give seqs another writer gave already (P1).
-   */
-  void forgetAll();
+  CompletionStage<OptionalLong> append(String userId, List<Arrival> entries, Memo<String, InboxState> known);
 
   /**
    * Starts a new generation of the user's inbox, for a rebuild after its entries were lost or

@@ -2,6 +2,7 @@ package dev.chatsync.fanout.inbox;
 
 import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.InboxNotify;
+import dev.chatsync.contracts.Memo;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.contracts.kafka.Received;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -33,6 +35,15 @@ class InboxWriter implements ConsumerSeekAware {
   private final InboxStore inboxes;
   private final TopicProducer<InboxNotify> notifications;
   private final DeadLetters deadLetters;
+  /**
+   * Per partition of {@code chat.inbox-appends}, the inbox states this instance learned under its
+   * current assignment of the partition (saves a read before each write). The three consumer
+   * threads of an instance share this writer, and one that was taken for dead while a poll ran
+   * may still be finishing it while another thread has the partition: it goes on writing into the
+   * memory it took at the poll's start, which the new assignment replaced.
+   */
+  private final Map<Integer, Memo<String, InboxState>> known = new ConcurrentHashMap<>();
+  private static final int KNOWN_PER_PARTITION = 10_000;
 
   InboxWriter(InboxStore inboxes, TopicProducer<InboxNotify> notifications, DeadLetters deadLetters) {
     this.inboxes = inboxes;
@@ -43,11 +54,16 @@ class InboxWriter implements ConsumerSeekAware {
   @KafkaListener(id = "fanout-inbox", topics = Topics.INBOX_APPENDS, batch = "true")
   void write(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
     Map<String, List<Arrival>> byUser = new LinkedHashMap<>();
+    Map<String, Memo<String, InboxState>> memories = new LinkedHashMap<>();
     for (Received<InboxAppend> received : deadLetters.decode(Topics.INBOX_APPEND, records)) {
-      byUser.computeIfAbsent(received.value().userId(), user -> new ArrayList<>()).add(new Arrival(received.value(), received.offset()));
+      String userId = received.value().userId();
+      byUser.computeIfAbsent(userId, user -> new ArrayList<>()).add(new Arrival(received.value(), received.offset()));
+      // Taken now, under the assignment this poll came with: if the partition moves while the poll
+      // runs, what the poll learns goes into a memory nobody reads again.
+      memories.computeIfAbsent(userId, user -> knownOf(received.record().partition()));
     }
     List<CompletableFuture<?>> users = new ArrayList<>(byUser.size());
-    byUser.forEach((userId, entries) -> users.add(inboxes.append(userId, entries).toCompletableFuture()
+    byUser.forEach((userId, entries) -> users.add(inboxes.append(userId, entries, memories.get(userId)).toCompletableFuture()
         .thenCompose(head -> head.isPresent()
             ? notifications.send(new InboxNotify(userId, head.getAsLong()))
             : CompletableFuture.completedFuture(null))));
@@ -55,13 +71,18 @@ class InboxWriter implements ConsumerSeekAware {
     ack.acknowledge();
   }
 
+  private Memo<String, InboxState> knownOf(int partition) {
+    return known.computeIfAbsent(partition, any -> new Memo<>(KNOWN_PER_PARTITION));
+  }
+
+  /** Each assignment of a partition starts with an empty memory of its inboxes. */
   @Override
   public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-    inboxes.forgetAll();
+    assignments.keySet().forEach(partition -> known.put(partition.partition(), new Memo<>(KNOWN_PER_PARTITION)));
   }
 
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-    inboxes.forgetAll();
+    partitions.forEach(partition -> known.remove(partition.partition()));
   }
 }

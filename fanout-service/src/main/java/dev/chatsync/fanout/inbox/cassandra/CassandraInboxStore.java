@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
@@ -39,10 +40,11 @@ import tools.jackson.databind.json.JsonMapper;
  * the conversation list. Whoever reads a state with pending entries writes them again first (the
  * same rows at the same seqs), which closes the hole a crash between the two writes leaves.
  *
- * <p>No compare-and-set fences the state, and none is needed: what a write holds is a function of
- * the state it starts from and of the user's records in partition order, so two writers of one
- * inbox (an owner that stalled through a rebalance and its successor) that start from states of
- * the same history allocate the same seqs to the same entries. The state is written with its head
+ * <p>No compare-and-set fences the state but an inbox's first write ({@link #created}), and none
+ * is needed: what a write holds is a function of the state it starts from and of the user's
+ * records in partition order, so two writers of one inbox (an owner that stalled through a
+ * rebalance and its successor) that start from states of the same history allocate the same seqs
+ * to the same entries. The state is written with its head
  * as timestamp ({@link ProgressStamps}), so the furthest state stands whatever order writes land
  * in, and each of its cells holds the value of the furthest write that set it: a state read whole
  * is one state of that history. What must not happen is planning from parts of two states: a
@@ -64,16 +66,10 @@ class CassandraInboxStore implements InboxStore {
   private final JsonMapper json = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private final InboxReservations reservations;
   private final ConversationListUpdates list;
-  /**
-   * Each user's state as this instance last wrote or read it: saves the read before a write. It is
-   * one state of the inbox's history, and a write planned from it holds what any writer going on
-   * from that state writes. It must be forgotten whenever this instance may have skipped part of
-   * the history: a failed write, and every change of the partitions it consumes ({@link #forgetAll}).
-   */
-  private final Memo<String, InboxState> known = new Memo<>(50_000);
   private final PreparedStatement selectState;
   private final PreparedStatement selectApplied;
   private final PreparedStatement write;
+  private final PreparedStatement create;
   private final PreparedStatement writeWithHorizon;
   private final PreparedStatement insertEntry;
   private final PreparedStatement startGeneration;
@@ -92,6 +88,11 @@ class CassandraInboxStore implements InboxStore {
     String where = " WHERE user_id = :user_id";
     write = session.prepare(set + where);
     writeWithHorizon = session.prepare(set + ", horizon = :horizon" + where);
+    // The whole state, so that a writer that loses the race reads all of it; the stamped write
+    // that follows writes it again, above any write of an earlier life of the row.
+    create = session.prepare("UPDATE inbox_state SET head_seq = :head, base = :base, reserved = :reserved, "
+        + "planned_at = :planned_at, entry_ttl = :ttl, applied = :applied, pending = :pending, horizon = :horizon"
+        + where + " IF head_seq = null");
     // The collection tombstone of "applied = {}" is stamped just below the write: it removes the
     // marks of every earlier state (all of lower heads), none of this one.
     startGeneration = session.prepare("UPDATE inbox_state USING TIMESTAMP :stamp SET head_seq = :base, base = :base, "
@@ -103,10 +104,10 @@ class CassandraInboxStore implements InboxStore {
   }
 
   @Override
-  public CompletionStage<OptionalLong> append(String userId, List<Arrival> arrivals) {
+  public CompletionStage<OptionalLong> append(String userId, List<Arrival> arrivals, Memo<String, InboxState> known) {
     InboxState remembered = known.get(userId);
     CompletionStage<InboxState> state = remembered != null ? CompletableFuture.completedFuture(remembered) : read(userId);
-    return state.thenCompose(found -> attempt(userId, arrivals, found, ATTEMPTS)).whenComplete((head, failed) -> {
+    return state.thenCompose(found -> attempt(userId, arrivals, found, known, ATTEMPTS)).whenComplete((head, failed) -> {
       if (failed != null) {
         // What was written is unknown: the next write reads the state (and its pending entries).
         known.forget(userId);
@@ -114,17 +115,19 @@ class CassandraInboxStore implements InboxStore {
     });
   }
 
-  private CompletionStage<OptionalLong> attempt(String userId, List<Arrival> arrivals, InboxState state, int attemptsLeft) {
+  private CompletionStage<OptionalLong> attempt(String userId, List<Arrival> arrivals, InboxState state,
+      Memo<String, InboxState> known, int attemptsLeft) {
     if (attemptsLeft == 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("the inbox of " + userId + " kept moving under this writer"));
     }
-    return withProgressOf(userId, arrivals, state).thenCompose(known -> {
-      if (known == null) {
-        this.known.forget(userId);
-        return read(userId).thenCompose(fresh -> attempt(userId, arrivals, fresh, attemptsLeft - 1));
-      }
-      return write(userId, arrivals, known);
-    });
+    Function<InboxState, CompletionStage<OptionalLong>> again = moved -> {
+      known.forget(userId);
+      return read(userId).thenCompose(fresh -> attempt(userId, arrivals, fresh, known, attemptsLeft - 1));
+    };
+    return withProgressOf(userId, arrivals, state).thenCompose(planned -> planned == null
+        ? again.apply(state)
+        : write(userId, arrivals, planned, known).thenCompose(head -> head == null ? again.apply(planned)
+            : CompletableFuture.completedFuture(head)));
   }
 
   /**
@@ -159,29 +162,54 @@ class CassandraInboxStore implements InboxStore {
     });
   }
 
-  private CompletionStage<OptionalLong> write(String userId, List<Arrival> arrivals, InboxState state) {
+  /** @return the new head, or null if another writer created the inbox first (then plan again) */
+  private CompletionStage<OptionalLong> write(String userId, List<Arrival> arrivals, InboxState state,
+      Memo<String, InboxState> known) {
     InboxPlan plan = InboxPlan.of(state, arrivals, clock.millis(), ttlSeconds);
     if (plan.isEmpty()) {
       return CompletableFuture.completedFuture(OptionalLong.empty());
     }
     return reservations.cover(userId, plan.head(), state.reserved())
-        .thenCompose(reserved -> execute(stateWrite(userId, plan, reserved))
-            .thenCompose(stateWritten -> writeEntries(userId, plan.entries(), plan.plannedAtMicros()))
-            .thenApply(written -> {
-              known.remember(userId, plan.after(reserved).keepingProgressOf(arrivals), (old, now) -> now);
-              return OptionalLong.of(plan.head());
-            }));
+        .thenCompose(reserved -> created(userId, plan, reserved).thenCompose(mine -> !mine
+            ? CompletableFuture.<OptionalLong>completedFuture(null)
+            : execute(stateWrite(userId, plan, reserved))
+                .thenCompose(stateWritten -> writeEntries(userId, plan.entries(), plan.plannedAtMicros()))
+                .thenApply(written -> {
+                  known.remember(userId, plan.after(reserved).keepingProgressOf(arrivals), (old, now) -> now);
+                  return OptionalLong.of(plan.head());
+                })));
   }
 
-  /** Forgets every state this instance learned: it may have missed writes of another instance. */
-  @Override
-  public void forgetAll() {
-    known.clear();
+  /**
+   * True if the inbox exists, or this writer just created it. A new inbox (or one whose state was
+   * lost) starts above its reservation, which a writer may raise between another writer's read
+   * and its write: two writers would then start two histories at different seqs. So the first
+   * write of an inbox is a compare-and-set, once in the inbox's life (P2, P4).
+   */
+  private CompletionStage<Boolean> created(String userId, InboxPlan plan, long reserved) {
+    if (plan.before().exists()) {
+      return CompletableFuture.completedFuture(true);
+    }
+    return execute(stateWrite(create, userId, plan, reserved)).thenApply(AsyncResultSet::wasApplied);
   }
 
   private Statement<?> stateWrite(String userId, InboxPlan plan, long reserved) {
     BoundStatementBuilder update = (plan.horizon() == null ? write : writeWithHorizon).boundStatementBuilder()
-        .setLong("stamp", ProgressStamps.of(plan.head()))
+        .setLong("stamp", ProgressStamps.of(plan.head()));
+    return stateWrite(update, userId, plan, reserved);
+  }
+
+  /** The whole state by {@code statement}: every column is bound, the marks of a new inbox included. */
+  private Statement<?> stateWrite(PreparedStatement statement, String userId, InboxPlan plan, long reserved) {
+    BoundStatementBuilder whole = statement.boundStatementBuilder();
+    if (plan.horizon() == null) {
+      whole.setMap("horizon", Map.<Long, Long>of(), Long.class, Long.class);
+    }
+    return stateWrite(whole, userId, plan, reserved);
+  }
+
+  private Statement<?> stateWrite(BoundStatementBuilder update, String userId, InboxPlan plan, long reserved) {
+    update = update
         .setString("user_id", userId)
         .setLong("head", plan.head())
         .setLong("base", plan.before().base())
@@ -198,11 +226,12 @@ class CassandraInboxStore implements InboxStore {
 
   @Override
   public CompletionStage<Long> startGeneration(String userId, long rebuiltAtOffset) {
-    known.forget(userId);
     return read(userId).thenCompose(state -> reservations.current(userId).thenCompose(stored -> {
-      // Above everything ever allocated, and above the old head even if they are equal: every state
-      // change moves the head, and the head stamps the write, so the new generation stands.
-      long base = Math.max(state.head(), Math.max(stored, state.reserved())) + 1;
+      // Above everything ever allocated, by more than one poll's entries: the head stamps the
+      // write, and a stage-2 writer that stalled through the rebuild may still write a state
+      // from before it, at most a poll's entries above the old head (max.poll.records is far
+      // below a block). So the new generation stands against it (P8).
+      long base = Math.max(state.head(), Math.max(stored, state.reserved())) + InboxReservations.BLOCK;
       return reservations.cover(userId, base, stored).thenCompose(reserved -> {
         Statement<?> write = startGeneration.boundStatementBuilder()
             .setLong("stamp", ProgressStamps.of(base))
