@@ -9,10 +9,10 @@ import dev.chatsync.contracts.kafka.Received;
 import dev.chatsync.contracts.kafka.TopicProducer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -36,13 +36,15 @@ class InboxWriter implements ConsumerSeekAware {
   private final TopicProducer<InboxNotify> notifications;
   private final DeadLetters deadLetters;
   /**
-   * Per partition of {@code chat.inbox-appends}, the inbox states this instance learned under its
-   * current assignment of the partition (saves a read before each write). The three consumer
-   * threads of an instance share this writer, and one that was taken for dead while a poll ran
-   * may still be finishing it while another thread has the partition: it goes on writing into the
-   * memory it took at the poll's start, which the new assignment replaced.
+   * Per consumer thread and partition of {@code chat.inbox-appends}, the inbox states the thread
+   * learned under its current assignment of the partition (saves a read before each write). The
+   * three consumer threads of an instance share this writer, and a thread may still write records
+   * of a partition another thread has now: a poll taken for dead while it ran, or a failed poll
+   * retried in memory after a rebalance during its back-off. Kept per thread, what such a thread
+   * learns never reaches the thread that has the partition (P1, P4); and the rebalance callbacks
+   * run on the consumer's own thread.
    */
-  private final Map<Integer, Memo<String, InboxState>> known = new ConcurrentHashMap<>();
+  private final ThreadLocal<Map<Integer, Memo<String, InboxState>>> known = ThreadLocal.withInitial(HashMap::new);
   private static final int KNOWN_PER_PARTITION = 10_000;
 
   InboxWriter(InboxStore inboxes, TopicProducer<InboxNotify> notifications, DeadLetters deadLetters) {
@@ -72,17 +74,17 @@ class InboxWriter implements ConsumerSeekAware {
   }
 
   private Memo<String, InboxState> knownOf(int partition) {
-    return known.computeIfAbsent(partition, any -> new Memo<>(KNOWN_PER_PARTITION));
+    return known.get().computeIfAbsent(partition, any -> new Memo<>(KNOWN_PER_PARTITION));
   }
 
   /** Each assignment of a partition starts with an empty memory of its inboxes. */
   @Override
   public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-    assignments.keySet().forEach(partition -> known.put(partition.partition(), new Memo<>(KNOWN_PER_PARTITION)));
+    assignments.keySet().forEach(partition -> known.get().put(partition.partition(), new Memo<>(KNOWN_PER_PARTITION)));
   }
 
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-    partitions.forEach(partition -> known.remove(partition.partition()));
+    partitions.forEach(partition -> known.get().remove(partition.partition()));
   }
 }

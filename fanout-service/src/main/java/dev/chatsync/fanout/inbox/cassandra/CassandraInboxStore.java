@@ -175,7 +175,10 @@ class CassandraInboxStore implements InboxStore {
             : execute(stateWrite(userId, plan, reserved))
                 .thenCompose(stateWritten -> writeEntries(userId, plan.entries(), plan.plannedAtMicros()))
                 .thenApply(written -> {
-                  known.remember(userId, plan.after(reserved).keepingProgressOf(arrivals), (old, now) -> now);
+                  // Never behind what it holds, as the store keeps the furthest state: a state
+                  // further on than this one came from a later write of the same history.
+                  known.remember(userId, plan.after(reserved).keepingProgressOf(arrivals),
+                      (old, now) -> now.head() >= old.head() ? now : old);
                   return OptionalLong.of(plan.head());
                 })));
   }
