@@ -24,9 +24,9 @@ import org.springframework.stereotype.Component;
 /**
  * Stage 2: the single writer of each user's inbox (the records of one user share a partition, and
  * a partition has one consumer; a consumer that lost the partition while it stalled writes only
- * what its successor writes too, see the store). Takes the records of a poll together: each user's entries are written with
- * one state write and one batch, the users of a poll at the same time, and each user whose
- * inbox moved gets one notification. The offsets are committed after all of it; a redelivered
+ * what its successor writes too, see the store). Takes the records of a poll together: each
+ * user's entries are written with one state write and one batch, the users of a poll at the same
+ * time, and each user whose inbox moved gets one notification. The offsets are committed after all of it; a redelivered
  * poll finds its entries applied and skips them (P2).
  */
 @Component

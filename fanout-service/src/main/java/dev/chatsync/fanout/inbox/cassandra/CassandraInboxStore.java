@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
@@ -44,11 +44,11 @@ import tools.jackson.databind.json.JsonMapper;
  * is needed: what a write holds is a function of the state it starts from and of the user's
  * records in partition order, so two writers of one inbox (an owner that stalled through a
  * rebalance and its successor) that start from states of the same history allocate the same seqs
- * to the same entries. The state is written with its head
- * as timestamp ({@link ProgressStamps}), so the furthest state stands whatever order writes land
- * in, and each of its cells holds the value of the furthest write that set it: a state read whole
- * is one state of that history. What must not happen is planning from parts of two states: a
- * progress mark read from the store is used only with the head it was read with (P1, P2, P4).
+ * to the same entries. The state is written with its head as timestamp ({@link ProgressStamps}),
+ * so the furthest state stands whatever order writes land in, and each of its cells holds the
+ * value of the furthest write that set it: a state read whole is one state of that history. What
+ * must not happen is planning from parts of two states: a progress mark read from the store is
+ * used only with the head it was read with (P1, P2, P4).
  */
 @Repository
 class CassandraInboxStore implements InboxStore {
@@ -120,13 +120,13 @@ class CassandraInboxStore implements InboxStore {
     if (attemptsLeft == 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("the inbox of " + userId + " kept moving under this writer"));
     }
-    Function<InboxState, CompletionStage<OptionalLong>> again = moved -> {
+    Supplier<CompletionStage<OptionalLong>> again = () -> {
       known.forget(userId);
       return read(userId).thenCompose(fresh -> attempt(userId, arrivals, fresh, known, attemptsLeft - 1));
     };
     return withProgressOf(userId, arrivals, state).thenCompose(planned -> planned == null
-        ? again.apply(state)
-        : write(userId, arrivals, planned, known).thenCompose(head -> head == null ? again.apply(planned)
+        ? again.get()
+        : write(userId, arrivals, planned, known).thenCompose(head -> head == null ? again.get()
             : CompletableFuture.completedFuture(head)));
   }
 
@@ -193,26 +193,19 @@ class CassandraInboxStore implements InboxStore {
     if (plan.before().exists()) {
       return CompletableFuture.completedFuture(true);
     }
-    return execute(stateWrite(create, userId, plan, reserved)).thenApply(AsyncResultSet::wasApplied);
+    // Every column of the new row is bound: a plan without new low-water marks starts with none.
+    BoundStatementBuilder whole = create.boundStatementBuilder()
+        .setMap("horizon", Map.<Long, Long>of(), Long.class, Long.class);
+    return execute(withState(whole, userId, plan, reserved)).thenApply(AsyncResultSet::wasApplied);
   }
 
   private Statement<?> stateWrite(String userId, InboxPlan plan, long reserved) {
-    BoundStatementBuilder update = (plan.horizon() == null ? write : writeWithHorizon).boundStatementBuilder()
-        .setLong("stamp", ProgressStamps.of(plan.head()));
-    return stateWrite(update, userId, plan, reserved);
+    return withState((plan.horizon() == null ? write : writeWithHorizon).boundStatementBuilder()
+        .setLong("stamp", ProgressStamps.of(plan.head())), userId, plan, reserved);
   }
 
-  /** The whole state by {@code statement}: every column is bound, the marks of a new inbox included. */
-  private Statement<?> stateWrite(PreparedStatement statement, String userId, InboxPlan plan, long reserved) {
-    BoundStatementBuilder whole = statement.boundStatementBuilder();
-    if (plan.horizon() == null) {
-      whole.setMap("horizon", Map.<Long, Long>of(), Long.class, Long.class);
-    }
-    return stateWrite(whole, userId, plan, reserved);
-  }
-
-  private Statement<?> stateWrite(BoundStatementBuilder update, String userId, InboxPlan plan, long reserved) {
-    update = update
+  private Statement<?> withState(BoundStatementBuilder update, String userId, InboxPlan plan, long reserved) {
+    update
         .setString("user_id", userId)
         .setLong("head", plan.head())
         .setLong("base", plan.before().base())
