@@ -11,7 +11,9 @@
 # brokers and all three Cassandra nodes): CHAT_GATEWAY_PORT (8080),
 # CHAT_MESSAGE_PORT (8081), CHAT_FANOUT_PORT (8082), CHAT_SYNC_PORT (8083), CHAT_SERVICE_HEAP (512m),
 # CHAT_PROFILES (local), CHAT_SERVICE_JAVA_OPTS (more JVM options for every service, e.g. to compare
-# JIT settings with the load tool).
+# JIT settings with the load tool), CHAT_STREAM_ROUTING_PORTS (the ports of every sync-service
+# instance, e.g. "8083,18083": the gateways route each user's stream to one of them by the user's
+# notification partition; unset, streams go to CHAT_SYNC_PORT).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -26,6 +28,12 @@ start_service() {
   [[ -f "$jar" ]] || die "$jar is missing: build with ./mvnw -DskipTests package"
   local variable="CHAT_${service%%-*}_PORT"
   require_free_port "$port" "${variable^^}"
+  local routing=()
+  if [[ "$service" == gateway-service && -n "${CHAT_STREAM_ROUTING_PORTS:-}" ]]; then
+    local ports=(${CHAT_STREAM_ROUTING_PORTS//,/ }) instances=()
+    for instance_port in "${ports[@]}"; do instances+=("http://127.0.0.1:$instance_port"); done
+    routing=(--chat.stream-routing.instances="$(IFS=,; echo "${instances[*]}")")
+  fi
   # shellcheck disable=SC2086 # CHAT_SERVICE_JAVA_OPTS is a list of JVM options
   nohup java "$(launch_mark "$instance")" -Xms128m -Xmx"$CHAT_SERVICE_HEAP" ${CHAT_SERVICE_JAVA_OPTS:-} -jar "$jar" \
     --spring.profiles.active="$CHAT_PROFILES" \
@@ -34,6 +42,7 @@ start_service() {
     --spring.cassandra.contact-points="$(cassandra_contact_points)" \
     --chat.routes.message-service="http://127.0.0.1:$CHAT_MESSAGE_PORT" \
     --chat.routes.sync-service="http://127.0.0.1:$CHAT_SYNC_PORT" \
+    "${routing[@]}" \
     >>"$LOG_DIR/$instance.log" 2>&1 &
   record_launch "$pidfile" $!
 }

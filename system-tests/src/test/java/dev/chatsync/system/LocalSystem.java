@@ -27,6 +27,7 @@ final class LocalSystem implements AutoCloseable {
 
   final int gatewayPort;
   final int messagePort;
+  final int syncPort;
 
   private LocalSystem(String name) throws IOException {
     dataDir = REPO.resolve("system-tests/target/" + name);
@@ -36,7 +37,8 @@ final class LocalSystem implements AutoCloseable {
     env.put("CHAT_GATEWAY_PORT", Integer.toString(gatewayPort));
     env.put("CHAT_MESSAGE_PORT", Integer.toString(messagePort));
     env.put("CHAT_FANOUT_PORT", Integer.toString(freePort()));
-    env.put("CHAT_SYNC_PORT", Integer.toString(freePort()));
+    syncPort = freePort();
+    env.put("CHAT_SYNC_PORT", Integer.toString(syncPort));
     // Under -Dchat.infra=testcontainers the broker and the node are containers on mapped ports:
     // the launcher is told where, instead of deriving it from its port settings.
     if (RealInfrastructure.usesContainers()) {
@@ -56,6 +58,28 @@ final class LocalSystem implements AutoCloseable {
     }
     return system;
   }
+
+  /**
+   * The four services and a second sync-service, with the gateways routing each user's stream to
+   * one of the two by the user's notification partition; returns the second one's port.
+   */
+  static LocalSystem startRoutingStreamsOverTwo(String name) throws Exception {
+    LocalSystem system = new LocalSystem(name);
+    int secondSync = freePort();
+    system.env.put("CHAT_STREAM_ROUTING_PORTS", system.syncPort + "," + secondSync);
+    try {
+      system.run(300, Map.of(), "deploy/local/services.sh", "start");
+      system.run(300, Map.of(), "deploy/local/services.sh", "start-instance", "sync-service", "sync-service-2",
+          Integer.toString(secondSync));
+    } catch (Exception failed) {
+      system.close();
+      throw failed;
+    }
+    system.secondSyncPort = secondSync;
+    return system;
+  }
+
+  int secondSyncPort;
 
   String gateway() {
     return gateway(gatewayPort);

@@ -17,8 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * The push side of delivery: a device's live view of its user's inbox, as server-sent events.
  *
- * <p>It registers for the user's wakeups first and reads the backlog second (nothing written in
- * between is missed), and then, on each wakeup or heartbeat, reads the inbox after the last entry
+ * <p>It reads the backlog once the user's wakeups are listening (nothing written after the read
+ * is missed), and then, on each wakeup or heartbeat, reads the inbox after the last entry
  * it sent: a notification is only a hint, so a lost one delays an entry until the next heartbeat
  * and never loses it, and the same entry is never sent twice (P4). A reconnect with
  * {@code Last-Event-ID} goes on after that entry; a stream opened with neither it nor
@@ -74,11 +74,12 @@ public class StreamService {
 
   private Flux<ServerSentEvent<Object>> streamAfter(Caller caller, long from) {
     AtomicLong lastSent = new AtomicLong(from);
-    // merge subscribes in order: the wakeups are registered before the backlog read is asked for.
+    // The backlog is read when the wakeups are listening, not before: nothing written after the
+    // read can then go unnoticed.
     Flux<Wake> wakes = Flux.merge(
-            wakeups.of(caller.userId()).map(head -> new Wake(Reason.NOTIFIED, head)),
-            Flux.interval(properties.heartbeat()).map(tick -> new Wake(Reason.HEARTBEAT, 0)),
-            Mono.just(new Wake(Reason.OPEN, 0)))
+            wakeups.of(caller.userId()).map(head -> head == InboxWakeups.LISTENING
+                ? new Wake(Reason.OPEN, 0) : new Wake(Reason.NOTIFIED, head)),
+            Flux.interval(properties.heartbeat()).map(tick -> new Wake(Reason.HEARTBEAT, 0)))
         .onBackpressureLatest();
     return wakes
         .concatMap(wake -> switch (wake.reason()) {

@@ -12,12 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -39,14 +37,6 @@ class StreamIT {
 
   private final String suffix = UUID.randomUUID().toString().substring(0, 8);
   private final String bob = "bob-" + suffix;
-
-  @BeforeEach
-  void notificationsAreBeingRead(@Autowired KafkaListenerEndpointRegistry listeners) {
-    // The instance reads notifications from the newest offset: one sent before it has its
-    // partitions would only be caught by the next heartbeat.
-    await().atMost(Duration.ofSeconds(60)).until(() -> listeners.getListenerContainers().stream()
-        .allMatch(container -> container.getAssignedPartitions() != null && !container.getAssignedPartitions().isEmpty()));
-  }
 
   @Test
   void replaysTheBacklogThenPushesWhatANotificationAnnounces() {

@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -29,7 +28,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -53,12 +51,6 @@ class StreamReadFailureIT {
 
   private final String suffix = UUID.randomUUID().toString().substring(0, 8);
   private final String dave = "dave-" + suffix;
-
-  @BeforeEach
-  void notificationsAreBeingRead(@Autowired KafkaListenerEndpointRegistry listeners) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> listeners.getListenerContainers().stream()
-        .allMatch(container -> container.getAssignedPartitions() != null && !container.getAssignedPartitions().isEmpty()));
-  }
 
   @Test
   void aFailedReadIsRetriedAtTheNextWakeupAndTheStreamStaysOpen() {

@@ -3,37 +3,53 @@ package dev.chatsync.sync.stream.kafka;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.sync.stream.InboxWakeups;
-import java.util.Collection;
+import dev.chatsync.sync.stream.StreamProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Every sync-service instance reads every notification (a consumer group of its own, from the
- * newest offset) and wakes the streams it holds for that user; it drops the rest. See the README
- * for where this stops scaling.
+ * Wakes the streams this instance holds when their user's inbox moves, from the notifications of
+ * the partitions {@link NotifyPartitionFollower} follows for them.
  *
- * <p>It is a health indicator too: the instance is not ready for streams until its consumer has
- * its partitions and their positions. Before that, a notification would be missed (the group starts
- * at the newest offset) and a push would wait for the next heartbeat.
+ * <p>It is a health indicator too: the instance is not ready for streams until it knows how many
+ * partitions the notification topic has (it cannot tell a stream's partition before). Its info
+ * ({@code notify.partitions}) gives that count to the gateway, which routes streams by it.
  */
 @Component("streamWakeups")
-class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndicator {
+class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator, InfoContributor {
+
+  private static final int NONE = -1;
+  private static final int RELEASED = -2;
 
   private final Map<String, Wakeup> byUser = new ConcurrentHashMap<>();
-  private volatile boolean assigned;
   private final DeadLetters deadLetters;
+  private final StreamProperties properties;
+  private final NotifyPartitionFollower follower;
 
-  KafkaInboxWakeups(DeadLetters deadLetters) {
+  KafkaInboxWakeups(DeadLetters deadLetters, StreamProperties properties, ConsumerFactory<String, byte[]> consumers,
+      MeterRegistry meters) {
     this.deadLetters = deadLetters;
+    this.properties = properties;
+    this.follower = new NotifyPartitionFollower(consumers, this::notified, properties.notifyLinger(), meters);
+  }
+
+  /** The number of users with a stream here. */
+  int users() {
+    return byUser.size();
   }
 
   /** A user's sink and how many streams hold it, both changed only inside the map's lock for the user. */
@@ -47,6 +63,12 @@ class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndica
    * goes when its last holder does. Counting holders, not the sink's subscribers, keeps a sink
    * that a second stream has taken but not yet subscribed to from being dropped by the first
    * stream's end (its pushes would then wait for heartbeats).
+   *
+   * <p>{@link #LISTENING} comes once the user's partition is followed. Heads before it are dropped:
+   * they were read before it, so they announced writes that happened before the stream's backlog
+   * read, which comes after it. If the partition cannot be followed in time (the broker away),
+   * {@link #LISTENING} comes anyway: the stream's pushes wait for its heartbeats until the
+   * partition is followed, and none is lost.
    */
   @Override
   public Flux<Long> of(String userId) {
@@ -56,33 +78,33 @@ class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndica
         held.holders++;
         return held;
       });
-      return taken.sink.asFlux().doFinally(signal -> byUser.computeIfPresent(userId, (id, wakeup) -> --wakeup.holders == 0
-          ? null : wakeup));
+      // The partition this stream holds: NONE until it is known, RELEASED once the stream ended.
+      AtomicInteger held = new AtomicInteger(NONE);
+      Mono<Void> followed = Mono.fromFuture(follower.partitionCountRead(), true)
+          .then(Mono.defer(() -> {
+            int partition = follower.partitionOf(userId);
+            // An ended stream holds nothing: without this a hold could come after its release and never go.
+            return held.compareAndSet(NONE, partition) ? Mono.fromFuture(follower.hold(partition), true) : Mono.empty();
+          }))
+          .timeout(properties.notifyFollowTimeout(), Mono.empty());
+      AtomicBoolean listening = new AtomicBoolean();
+      // merge subscribes in order: the sink is listened to before the partition can be followed.
+      return Flux.merge(
+              taken.sink.asFlux().filter(head -> listening.get()),
+              followed.then(Mono.fromCallable(() -> {
+                listening.set(true);
+                return LISTENING;
+              })))
+          .doFinally(signal -> {
+            int partition = held.getAndSet(RELEASED);
+            if (partition >= 0) {
+              follower.release(partition);
+            }
+            byUser.computeIfPresent(userId, (id, wakeup) -> --wakeup.holders == 0 ? null : wakeup);
+          });
     });
   }
 
-  /** Called with the partitions' positions resolved: from here on, no notification is missed. */
-  @Override
-  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-    assigned = true;
-  }
-
-  @Override
-  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-    assigned = false;
-  }
-
-  @Override
-  public Health health() {
-    return assigned
-        ? Health.up().withDetail("streams", byUser.size()).build()
-        : Health.outOfService().withDetail("reason", "waiting for the inbox notification partitions").build();
-  }
-
-  static final String LISTENER_ID = "sync-stream-wakeups";
-
-  @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = Topics.INBOX_NOTIFY, groupId = "sync-stream-${random.uuid}",
-      properties = {"auto.offset.reset=latest", "enable.auto.commit=true"})
   void notified(ConsumerRecord<String, byte[]> record) {
     deadLetters.decode(Topics.INBOX_NOTIFIED, record).ifPresent(note -> {
       Wakeup wakeup = byUser.get(note.userId());
@@ -90,5 +112,42 @@ class KafkaInboxWakeups implements InboxWakeups, ConsumerSeekAware, HealthIndica
         wakeup.sink.tryEmitNext(note.headSeq());
       }
     });
+  }
+
+  @Override
+  public Health health() {
+    return follower.knowsPartitions()
+        ? Health.up().withDetail("users", byUser.size()).withDetail("partitions", follower.followed().size()).build()
+        : Health.outOfService().withDetail("reason", "waiting for the inbox notification topic's metadata").build();
+  }
+
+  @Override
+  public void contribute(Info.Builder builder) {
+    if (follower.knowsPartitions()) {
+      builder.withDetail("notify", Map.of("partitions", follower.partitionCount(), "followed", follower.followed()));
+    }
+  }
+
+  private volatile boolean running;
+
+  @Override
+  public void start() {
+    follower.start();
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    try {
+      follower.stop();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
   }
 }

@@ -5,33 +5,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
+import dev.chatsync.sync.stream.InboxWakeups;
+import dev.chatsync.sync.stream.StreamProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+/**
+ * The wakeups of the streams an instance holds, with the notification consumer never started (it
+ * would need a broker): the partition count stays unknown, so a stream stops waiting for its
+ * partition after the follow timeout, here short. The real broker's side is NotifyPartitionsIT.
+ */
 class KafkaInboxWakeupsTest {
 
-  /** Valid notifications never reach the dead-letter producer. */
-  private final KafkaInboxWakeups wakeups = new KafkaInboxWakeups(new DeadLetters(null, new SimpleMeterRegistry()));
-  private final TopicPartition partition = new TopicPartition(Topics.INBOX_NOTIFY, 0);
+  private final KafkaInboxWakeups wakeups = new KafkaInboxWakeups(
+      // Valid notifications never reach the dead-letter producer.
+      new DeadLetters(null, new SimpleMeterRegistry()),
+      new StreamProperties(Duration.ofSeconds(15), 100, Duration.ofSeconds(60), Duration.ofMillis(100)),
+      new DefaultKafkaConsumerFactory<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"),
+          new StringDeserializer(), new ByteArrayDeserializer()),
+      new SimpleMeterRegistry());
 
   @Test
-  void notReadyForStreamsUntilItsPartitionsAreAssignedAndAgainWhenTheyAreRevoked() {
+  void notReadyForStreamsBeforeItKnowsTheNotificationPartitions() {
     assertThat(wakeups.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+  }
 
-    wakeups.onPartitionsAssigned(Map.of(partition, 42L), null);
-    assertThat(wakeups.health().getStatus()).isEqualTo(Status.UP);
-
-    wakeups.onPartitionsRevoked(List.of(partition));
-    assertThat(wakeups.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+  @Test
+  void aStreamWhosePartitionCannotBeFollowedStillOpensAndDropsNothingAfterListening() {
+    StepVerifier.create(wakeups.of("dave"))
+        .expectNext(InboxWakeups.LISTENING)
+        .then(() -> wakeups.notified(notification(new InboxNotify("dave", 3))))
+        .expectNext(3L)
+        .thenCancel()
+        .verify(Duration.ofSeconds(5));
   }
 
   @Test
@@ -42,6 +59,7 @@ class KafkaInboxWakeupsTest {
     first.dispose();
 
     StepVerifier.create(second)
+        .expectNext(InboxWakeups.LISTENING)
         .then(() -> wakeups.notified(notification(new InboxNotify("bob", 7))))
         .expectNext(7L)
         .thenCancel()
@@ -53,11 +71,10 @@ class KafkaInboxWakeupsTest {
     Disposable first = wakeups.of("carol").subscribe();
     Disposable second = wakeups.of("carol").subscribe();
     first.dispose();
-    wakeups.onPartitionsAssigned(Map.of(partition, 0L), null);
-    assertThat(wakeups.health().getDetails()).containsEntry("streams", 1);
+    assertThat(wakeups.users()).isEqualTo(1);
 
     second.dispose();
-    assertThat(wakeups.health().getDetails()).containsEntry("streams", 0);
+    assertThat(wakeups.users()).isZero();
   }
 
   private static ConsumerRecord<String, byte[]> notification(InboxNotify note) {
