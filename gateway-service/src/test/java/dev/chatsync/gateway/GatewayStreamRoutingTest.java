@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chatsync.contracts.KeyPartitions;
+import dev.chatsync.contracts.identity.GatewayIdentity;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,7 +57,8 @@ class GatewayStreamRoutingTest {
           .get("/actuator/info", (request, response) -> response.header("Content-Type", "application/json")
               .sendString(Mono.just("{\"notify\":{\"partitions\":" + PARTITIONS + ",\"followed\":0}}")))
           .route(request -> true, (request, response) -> response.header("Content-Type", "application/json")
-              .sendString(Mono.just("{\"instance\":\"" + name + "\",\"uri\":\"" + request.uri() + "\"}"))))
+              .sendString(Mono.just("{\"instance\":\"" + name + "\",\"uri\":\"" + request.uri() + "\",\"identity\":\""
+                  + request.requestHeaders().get(GatewayIdentity.HEADER, "") + "\"}"))))
           .bindNow();
     }
 
@@ -98,6 +100,7 @@ class GatewayStreamRoutingTest {
         assertThat(answer.get("instance")).as("%s, partition %d", user, KeyPartitions.of(user, PARTITIONS)).isEqualTo(previous);
       }
       assertThat(answer.get("uri").toString()).as("the path and query go along").isEqualTo("/api/v1/stream?after=3");
+      assertThat(answer.get("identity").toString()).as("the signed identity goes along").startsWith("v1.");
     }
     assertThat(Set.copyOf(instanceOfPartition.values())).containsExactlyInAnyOrder("first", "second");
   }

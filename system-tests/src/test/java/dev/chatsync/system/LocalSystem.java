@@ -61,10 +61,12 @@ final class LocalSystem implements AutoCloseable {
 
   /**
    * The four services and a second sync-service, with the gateways routing each user's stream to
-   * one of the two by the user's notification partition; returns the second one's port.
+   * one of the two by the user's notification partition; {@code settings} are given to every
+   * service (environment variables).
    */
-  static LocalSystem startRoutingStreamsOverTwo(String name) throws Exception {
+  static LocalSystem startRoutingStreamsOverTwo(String name, Map<String, String> settings) throws Exception {
     LocalSystem system = new LocalSystem(name);
+    system.env.putAll(settings);
     int secondSync = freePort();
     system.env.put("CHAT_STREAM_ROUTING_PORTS", system.syncPort + "," + secondSync);
     try {

@@ -46,10 +46,11 @@ class StreamRoutingIT {
 
   @BeforeAll
   static void startTwoSyncInstances() throws Exception {
-    system = LocalSystem.startRoutingStreamsOverTwo("stream-routing");
+    // Heartbeats far apart: what arrives within seconds was pushed by a notification.
+    system = LocalSystem.startRoutingStreamsOverTwo("stream-routing", Map.of("CHAT_STREAM_HEARTBEAT", "60s"));
     api = new ApiClient(system.gatewayPort);
     await("the gateway routes over both sync-service instances").atMost(Duration.ofSeconds(30))
-        .until(() -> JsonPath.<List<String>>read(get(system.gatewayPort, "/actuator/info"), "$.streamRouting.instances").size() == 2);
+        .until(() -> JsonPath.<Integer>read(get(system.gatewayPort, "/actuator/info"), "$.streamRouting.instances") == 2);
   }
 
   @AfterAll
@@ -82,15 +83,33 @@ class StreamRoutingIT {
       double firstBefore = notificationsRead(system.syncPort);
       double secondBefore = notificationsRead(system.secondSyncPort);
 
+      Map<Long, Long> sentAtNanos = new java.util.HashMap<>();
       for (int i = 1; i <= 20; i++) {
-        Response sent = api.call("POST", "/conversations/" + conversationId + "/messages", sender,
-            "{\"clientMsgId\":\"routed-" + i + "\",\"type\":\"text\",\"body\":\"message " + i + "\"}");
-        assertThat(sent.status()).isEqualTo(201);
+        String body = "{\"clientMsgId\":\"routed-" + i + "\",\"type\":\"text\",\"body\":\"message " + i + "\"}";
+        long before = System.nanoTime();
+        Response sent = api.call("POST", "/conversations/" + conversationId + "/messages", sender, body);
+        // A cold system may shed a send (503 overloaded): the client retries it, as the API asks.
+        for (int retry = 0; sent.status() == 503 && retry < 30; retry++) {
+          Thread.sleep(1_000L * (sent.retryAfter() == null ? 1 : Long.parseLong(sent.retryAfter())));
+          before = System.nanoTime();
+          sent = api.call("POST", "/conversations/" + conversationId + "/messages", sender, body);
+        }
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        sentAtNanos.put(sent.<Integer>json("$.seq").longValue(), before);
       }
+      List<Long> latenciesMillis = new ArrayList<>();
       for (ApiClient.Stream stream : streams) {
-        assertThat(messagesOf(stream, conversationId, 20)).extracting(event -> event.<Integer>json("$.message.seq").longValue())
+        List<Event> events = messagesOf(stream, conversationId, 20);
+        assertThat(events).extracting(event -> event.<Integer>json("$.message.seq").longValue())
             .containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
+        events.forEach(event -> latenciesMillis.add(
+            (event.arrivedNanos() - sentAtNanos.get(event.<Integer>json("$.message.seq").longValue())) / 1_000_000));
       }
+      latenciesMillis.sort(null);
+      System.out.printf("[routing] push latency over %d events: p50 %d ms, max %d ms%n", latenciesMillis.size(),
+          latenciesMillis.get(latenciesMillis.size() / 2), latenciesMillis.get(latenciesMillis.size() - 1));
+      // A stream that missed its pushes would wait for its heartbeat (60 s) or its client's reconnect after 20 s of silence.
+      assertThat(latenciesMillis.get(latenciesMillis.size() - 1)).as("every message pushed, not pulled later").isLessThan(10_000);
 
       Map<Integer, Long> offsetsAfter = quietOffsets(admin);
       Map<Integer, Long> written = offsetsAfter.keySet().stream()

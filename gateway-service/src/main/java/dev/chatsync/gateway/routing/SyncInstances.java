@@ -3,8 +3,10 @@ package dev.chatsync.gateway.routing;
 import dev.chatsync.contracts.KeyPartitions;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -67,25 +69,56 @@ class SyncInstances implements SmartLifecycle, InfoContributor {
     return snapshot;
   }
 
-  /** Looks the instances up, asks each whether it is ready, and learns the partition count from one. */
+  /**
+   * Looks the instances up and keeps those that are ready and know the partition count (an
+   * instance learns it from the broker at start).
+   */
   Mono<Snapshot> refresh() {
     return Mono.fromCallable(this::candidates).subscribeOn(Schedulers.boundedElastic())
         .flatMapMany(Flux::fromIterable)
-        .flatMapSequential(instance -> ready(instance).filter(ready -> ready).map(ready -> instance))
+        .flatMapSequential(instance -> ready(instance).filter(ready -> ready)
+            .flatMap(ready -> partitionCount(instance)).map(partitions -> Map.entry(instance, partitions)))
         .collectList()
-        .flatMap(ready -> ready.isEmpty() ? Mono.just(Snapshot.NONE)
-            : partitionCount(ready.get(0)).map(partitions -> snapshotOf(ready, partitions)).defaultIfEmpty(Snapshot.NONE))
+        .map(SyncInstances::agreedSnapshot)
         .doOnNext(this::take);
   }
 
-  private Set<URI> candidates() throws UnknownHostException {
+  /** The instances that agree with the most of them on the partition count (all, unless it is being changed). */
+  private static Snapshot agreedSnapshot(List<Map.Entry<URI, Integer>> routable) {
+    if (routable.isEmpty()) {
+      return Snapshot.NONE;
+    }
+    Map<Integer, List<URI>> byCount = new HashMap<>();
+    routable.forEach(entry -> byCount.computeIfAbsent(entry.getValue(), count -> new ArrayList<>()).add(entry.getKey()));
+    Map.Entry<Integer, List<URI>> agreed = byCount.entrySet().stream()
+        .max(Comparator.<Map.Entry<Integer, List<URI>>>comparingInt(entry -> entry.getValue().size())
+            .thenComparing(Map.Entry::getKey))
+        .orElseThrow();
+    return snapshotOf(agreed.getValue(), agreed.getKey());
+  }
+
+  private Set<URI> candidates() {
     Set<URI> candidates = new LinkedHashSet<>(properties.instances());
     if (properties.dnsName() != null && !properties.dnsName().isBlank()) {
-      for (InetAddress address : InetAddress.getAllByName(properties.dnsName())) {
-        candidates.add(URI.create("http://" + address.getHostAddress() + ":" + properties.port()));
+      try {
+        for (InetAddress address : InetAddress.getAllByName(properties.dnsName())) {
+          candidates.add(uri(address));
+        }
+      } catch (UnknownHostException none) {
+        // No ready pod behind the name (or DNS away): the fixed instances, if any, still count.
+        log.debug("stream routing: " + properties.dnsName() + " resolves to nothing: " + none);
       }
     }
     return candidates;
+  }
+
+  private URI uri(InetAddress address) {
+    try {
+      // The constructor brackets an IPv6 address, which concatenation would not.
+      return new URI("http", null, address.getHostAddress(), properties.port(), null, null, null);
+    } catch (URISyntaxException impossible) {
+      throw new IllegalStateException(impossible);
+    }
   }
 
   private Mono<Boolean> ready(URI instance) {
@@ -143,8 +176,9 @@ class SyncInstances implements SmartLifecycle, InfoContributor {
   @Override
   public void contribute(Info.Builder builder) {
     Snapshot current = snapshot;
-    builder.withDetail("streamRouting", Map.of("enabled", properties.enabled(),
-        "instances", current.ready().stream().map(URI::toString).toList(), "partitions", current.partitions()));
+    // Counts only: the gateway is public, its instances' addresses are not.
+    builder.withDetail("streamRouting", Map.of("enabled", properties.enabled(), "instances", current.ready().size(),
+        "partitions", current.partitions()));
   }
 
   private void take(Snapshot next) {

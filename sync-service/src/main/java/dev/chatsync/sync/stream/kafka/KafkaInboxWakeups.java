@@ -6,6 +6,7 @@ import dev.chatsync.sync.stream.InboxWakeups;
 import dev.chatsync.sync.stream.StreamProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,13 +81,20 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
       });
       // The partition this stream holds: NONE until it is known, RELEASED once the stream ended.
       AtomicInteger held = new AtomicInteger(NONE);
-      Mono<Void> followed = Mono.fromFuture(follower.partitionCountRead(), true)
-          .then(Mono.defer(() -> {
-            int partition = follower.partitionOf(userId);
-            // An ended stream holds nothing: without this a hold could come after its release and never go.
-            return held.compareAndSet(NONE, partition) ? Mono.fromFuture(follower.hold(partition), true) : Mono.empty();
-          }))
-          .timeout(properties.notifyFollowTimeout(), Mono.empty());
+      // Not tied to the stream's subscription: a stream that stops waiting (the timeout) still
+      // has its partition followed once the broker answers, and pushes from then on.
+      CompletableFuture<Void> following = follower.partitionCountRead().thenCompose(known -> {
+        if (held.get() == RELEASED) {
+          return CompletableFuture.completedFuture(null); // ended while the count was unknown: hold nothing
+        }
+        int partition = follower.partitionOf(userId);
+        CompletableFuture<Void> positioned = follower.hold(partition);
+        if (!held.compareAndSet(NONE, partition)) {
+          follower.release(partition); // the stream ended meanwhile
+        }
+        return positioned;
+      });
+      Mono<Void> followed = Mono.fromFuture(following, true).timeout(properties.notifyFollowTimeout(), Mono.empty());
       AtomicBoolean listening = new AtomicBoolean();
       // merge subscribes in order: the sink is listened to before the partition can be followed.
       return Flux.merge(
@@ -116,6 +124,9 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
 
   @Override
   public Health health() {
+    if (running && !follower.reading()) {
+      return Health.down().withDetail("reason", "the inbox notification reader stopped").build();
+    }
     return follower.knowsPartitions()
         ? Health.up().withDetail("users", byUser.size()).withDetail("partitions", follower.followed().size()).build()
         : Health.outOfService().withDetail("reason", "waiting for the inbox notification topic's metadata").build();
@@ -123,7 +134,9 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
 
   @Override
   public void contribute(Info.Builder builder) {
-    if (follower.knowsPartitions()) {
+    // Without a reader the instance would push only at heartbeats: the gateway routes streams only
+    // to instances whose info gives the count.
+    if (follower.knowsPartitions() && follower.reading()) {
       builder.withDetail("notify", Map.of("partitions", follower.partitionCount(), "followed", follower.followed()));
     }
   }

@@ -99,6 +99,36 @@ class NotifyPartitionsIT {
   }
 
   /**
+   * Letting one partition go while another is busy: the busy one goes on from where it was, and
+   * no notification of it goes unread (an empty seek would have moved it to its end).
+   */
+  @Test
+  void lettingAPartitionGoSkipsNothingOfTheOthers() {
+    Map<Integer, String> userOfPartition = usersOfEveryPartition();
+    String busy = userOfPartition.get(0);
+    hold(first, busy);
+    Disposable leaving = hold(first, userOfPartition.get(1));
+    assertThat(followed(first)).isEqualTo(2);
+
+    double before = read(first);
+    TopicProducer<InboxNotify> producer = new TopicProducer<>(Topics.INBOX_NOTIFIED, first.getBean(KafkaTemplate.class));
+    List<CompletableFuture<?>> sends = new ArrayList<>();
+    leaving.dispose();
+    // Notifications keep coming on the busy partition while the other is let go (after the linger).
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+      for (int i = 0; i < 20; i++) {
+        sends.add(producer.send(new InboxNotify(busy, sends.size() + 1)));
+      }
+      return followed(first) == 1;
+    });
+    for (int i = 0; i < 200; i++) {
+      sends.add(producer.send(new InboxNotify(busy, sends.size() + 1)));
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    await().atMost(Duration.ofSeconds(30)).until(() -> read(first) - before == sends.size());
+  }
+
+  /**
    * The gateway sends the streams of half the partitions to each instance; compared with one
    * instance holding them all, each reads about half the notifications, and together they read each
    * notification once.
