@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -86,16 +88,17 @@ class StreamRoutingIT {
       Map<Long, Long> sentAtNanos = new java.util.HashMap<>();
       for (int i = 1; i <= 20; i++) {
         String body = "{\"clientMsgId\":\"routed-" + i + "\",\"type\":\"text\",\"body\":\"message " + i + "\"}";
-        long before = System.nanoTime();
-        Response sent = api.call("POST", "/conversations/" + conversationId + "/messages", sender, body);
-        // A cold system may shed a send (503 overloaded): the client retries it, as the API asks.
-        for (int retry = 0; sent.status() == 503 && retry < 30; retry++) {
-          Thread.sleep(1_000L * (sent.retryAfter() == null ? 1 : Long.parseLong(sent.retryAfter())));
-          before = System.nanoTime();
-          sent = api.call("POST", "/conversations/" + conversationId + "/messages", sender, body);
-        }
+        AtomicLong before = new AtomicLong();
+        // A cold system may shed a send (503 overloaded, Retry-After: 1): the client retries it with
+        // the same clientMsgId, as the API asks.
+        Response sent = await("send " + i).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+            .pollDelay(Duration.ZERO)
+            .until(() -> {
+              before.set(System.nanoTime());
+              return api.call("POST", "/conversations/" + conversationId + "/messages", sender, body);
+            }, response -> response.status() != 503);
         assertThat(sent.status()).as(sent.body()).isEqualTo(201);
-        sentAtNanos.put(sent.<Integer>json("$.seq").longValue(), before);
+        sentAtNanos.put(sent.<Integer>json("$.seq").longValue(), before.get());
       }
       List<Long> latenciesMillis = new ArrayList<>();
       for (ApiClient.Stream stream : streams) {
@@ -133,17 +136,16 @@ class StreamRoutingIT {
     }
   }
 
-  /** The end offsets of the notification topic once nothing has been written to it for two seconds. */
-  private static Map<Integer, Long> quietOffsets(Admin admin) throws Exception {
-    Map<Integer, Long> last = endOffsets(admin);
-    while (true) {
-      Thread.sleep(2_000); // a quiet period, not a condition: the fanout may still be notifying
-      Map<Integer, Long> now = endOffsets(admin);
-      if (now.equals(last)) {
-        return now;
-      }
-      last = now;
-    }
+  /** The end offsets of the notification topic once they have not moved for two seconds (the fanout may still be notifying). */
+  private static Map<Integer, Long> quietOffsets(Admin admin) {
+    AtomicReference<Map<Integer, Long>> last = new AtomicReference<>(Map.of());
+    await("the notifications stop").atMost(Duration.ofSeconds(60)).during(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> {
+          Map<Integer, Long> now = endOffsets(admin);
+          return now.equals(last.getAndSet(now));
+        });
+    return last.get();
   }
 
   private static Map<Integer, Long> endOffsets(Admin admin) throws Exception {

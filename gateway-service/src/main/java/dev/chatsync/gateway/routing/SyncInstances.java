@@ -65,10 +65,6 @@ class SyncInstances implements SmartLifecycle, InfoContributor {
     return Optional.of(current.owners()[KeyPartitions.of(userId, current.partitions())]);
   }
 
-  Snapshot snapshot() {
-    return snapshot;
-  }
-
   /**
    * Looks the instances up and keeps those that are ready and know the partition count (an
    * instance learns it from the broker at start).

@@ -99,10 +99,9 @@ final class NotifyPartitionFollower {
         .register(meters);
   }
 
-  /** The user's partition, or -1 while the topic's partition count is not known yet. */
+  /** The user's partition; only once {@link #partitionCountRead} completed. */
   int partitionOf(String userId) {
-    int count = partitionCount;
-    return count == 0 ? -1 : KeyPartitions.of(userId, count);
+    return KeyPartitions.of(userId, partitionCount);
   }
 
   boolean knowsPartitions() {
