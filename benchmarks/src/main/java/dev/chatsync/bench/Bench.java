@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.DoubleStream;
 
 /**
  * The load tool (deploy/local/bench.sh runs it against a fresh local system). In one run: the raw
@@ -65,7 +66,7 @@ public final class Bench {
       }
       if (options.phases.contains("sweep")) {
         System.out.println("== delivery sweep: group sizes " + Arrays.toString(options.groupSizes) + ", offered deliveries/s "
-            + Arrays.toString(options.rates));
+            + Arrays.toString(options.rates) + ", then doubling, until past the limit");
         KafkaTraffic traffic = new KafkaTraffic(options.kafkaPort);
         sweep(new LoadStep(senders, runId, idle, traffic, new StoreRequests(options.messageActuators)), traffic, options, steps);
       }
@@ -194,7 +195,7 @@ public final class Bench {
       throws Exception {
     for (int groupSize : options.groupSizes) {
       int groups = Math.max(1, options.onlineUsers / groupSize);
-      for (double rate : options.rates) {
+      for (double rate : sweepRates(options.rates).toArray()) {
         // A step starts on an idle fanout: the backlog of the step before (the warm-up's, or a
         // step past the limit) would otherwise be counted against this one.
         Duration drained = traffic.awaitDrained(Duration.ofMinutes(3));
@@ -224,6 +225,20 @@ public final class Bench {
         }
       }
     }
+  }
+
+  /**
+   * The most a sweep goes past its last given rate, doubling it each step: a sweep ends at the
+   * limit, not at the top of the list, and this many doublings (64 times the last rate) only
+   * stop one that a mistake (say, a broken delivery count) never lets end.
+   */
+  static final int MAX_DOUBLINGS = 6;
+
+  /** The given rates, then the last one doubled, up to {@link #MAX_DOUBLINGS} times. */
+  static DoubleStream sweepRates(double[] given) {
+    double last = given[given.length - 1];
+    return DoubleStream.concat(Arrays.stream(given),
+        DoubleStream.iterate(last * 2, rate -> rate * 2).limit(MAX_DOUBLINGS));
   }
 
   /** A group size's capacity, a step at twice it and the step at half of it that followed. */

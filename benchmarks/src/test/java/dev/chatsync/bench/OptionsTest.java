@@ -36,4 +36,10 @@ class OptionsTest {
     assertThatThrownBy(() -> Bench.Options.parse(new String[] {"--phases", "sweep,sweeep"}))
         .hasMessageContaining("unknown phase sweeep");
   }
+
+  @Test
+  void aSweepGoesOnDoublingPastTheLastGivenRate() {
+    assertThat(Bench.sweepRates(new double[] {250, 500}).toArray())
+        .containsExactly(250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000);
+  }
 }
