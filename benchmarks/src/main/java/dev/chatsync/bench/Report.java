@@ -27,7 +27,7 @@ final class Report {
    * @param rebalance the rebalance phase's two steps, or null
    */
   record Run(String machine, String command, int instances, CassandraBaseline.Result cassandra, double kafkaRecordsPerSecond,
-      SyncProbe.Result sync, List<LoadStep.Result> steps, List<Profiler.Summary> profiles, StreamCapacity.Result streams,
+      List<SyncProbe.Result> sync, List<LoadStep.Result> steps, List<Profiler.Summary> profiles, StreamCapacity.Result streams,
       List<Bench.Overload> overloads, Bench.Rebalance rebalance) {}
 
   private Report() {}
@@ -98,10 +98,9 @@ final class Report {
       }
     }
     md.append("\n### Sync and streams\n\n| figure | value |\n| --- | --- |\n");
-    if (run.sync() != null) {
-      md.append(String.format("| `/sync` 100-entry page p50 / p99 / p99.9 (ms), %d requests at 50/s | %s |%n",
-          run.sync().requests(), percentiles(run.sync().pages())));
-      md.append(String.format("| `/sync` errors | %d |%n", run.sync().errors()));
+    for (SyncProbe.Result rate : run.sync()) {
+      md.append(String.format("| `/sync` 100-entry page p50 / p99 / p99.9 (ms), %,d requests at %,.0f/s | %s, %d errors |%n",
+          rate.requests(), rate.perSecond(), percentiles(rate.pages()), rate.errors()));
     }
     StreamCapacity.Result streams = run.streams();
     if (streams != null) {

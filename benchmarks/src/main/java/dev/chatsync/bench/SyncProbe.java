@@ -11,15 +11,19 @@ import org.HdrHistogram.Histogram;
 
 /**
  * {@code /sync} pages of 100 entries: a group whose members each hold more than 100 entries, then
- * page requests at a fixed rate, timed from their intended start.
+ * page requests at each fixed rate in turn, timed from their intended start.
  */
 final class SyncProbe {
 
-  record Result(Histogram pages, long requests, long errors) {}
+  record Result(double perSecond, Histogram pages, long requests, long errors) {}
+
+  /** Each rate runs at least this long, so that its p99 rests on enough requests. */
+  static final int MIN_SECONDS_PER_RATE = 10;
 
   private SyncProbe() {}
 
-  static Result run(GatewayClient gateway, String runId, int members, int messages, int requests, double perSecond)
+  /** One result per rate, in order; each rate sends at least {@code requests} pages. */
+  static List<Result> run(GatewayClient gateway, String runId, int members, int messages, int requests, double... rates)
       throws Exception {
     List<String> users = new ArrayList<>();
     for (int m = 0; m < members; m++) {
@@ -46,6 +50,16 @@ final class SyncProbe {
       }
     }
 
+    List<Result> results = new ArrayList<>();
+    for (double perSecond : rates) {
+      results.add(pages(gateway, users, Math.max(requests, (int) (perSecond * MIN_SECONDS_PER_RATE)), perSecond));
+    }
+    return results;
+  }
+
+  private static Result pages(GatewayClient gateway, List<String> users, int requests, double perSecond)
+      throws Exception {
+    int members = users.size();
     Histogram pages = new ConcurrentHistogram(3);
     AtomicLong errors = new AtomicLong();
     List<CompletableFuture<?>> pending = new ArrayList<>();
@@ -62,6 +76,6 @@ final class SyncProbe {
       }));
     }
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    return new Result(pages, requests, errors.get());
+    return new Result(perSecond, pages, requests, errors.get());
   }
 }
