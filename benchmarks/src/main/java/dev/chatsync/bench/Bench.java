@@ -59,8 +59,8 @@ public final class Bench {
         System.out.println("== /sync pages of 100 entries");
         sync = SyncProbe.run(gateway, runId, 20, 110, options.syncRequests, SYNC_RATES);
         for (SyncProbe.Result rate : sync) {
-          System.out.printf("  %,.0f/s: p50 / p99 / p99.9 %s ms, %d errors%n", rate.perSecond(),
-              Report.percentiles(rate.pages()), rate.errors());
+          System.out.printf("  %,.0f/s: p50 / p99 / p99.9 %s ms, %d refused, %d errors%n", rate.perSecond(),
+              Report.percentiles(rate.pages()), rate.refused(), rate.errors());
         }
       }
       if (options.phases.contains("profile")) {

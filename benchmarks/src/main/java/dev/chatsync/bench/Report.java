@@ -99,8 +99,9 @@ final class Report {
     }
     md.append("\n### Sync and streams\n\n| figure | value |\n| --- | --- |\n");
     for (SyncProbe.Result rate : run.sync()) {
-      md.append(String.format("| `/sync` 100-entry page p50 / p99 / p99.9 (ms), %,d requests at %,.0f/s | %s, %d errors |%n",
-          rate.requests(), rate.perSecond(), percentiles(rate.pages()), rate.errors()));
+      md.append(String.format("| `/sync` 100-entry page p50 / p99 / p99.9 (ms) of the pages served, %,d requests at %,.0f/s "
+              + "| %s; %,d refused (503 overloaded), %,d errors |%n", rate.requests(), rate.perSecond(),
+          percentiles(rate.pages()), rate.refused(), rate.errors()));
     }
     StreamCapacity.Result streams = run.streams();
     if (streams != null) {

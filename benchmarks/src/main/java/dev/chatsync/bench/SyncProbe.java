@@ -15,7 +15,8 @@ import org.HdrHistogram.Histogram;
  */
 final class SyncProbe {
 
-  record Result(double perSecond, Histogram pages, long requests, long errors) {}
+  /** Latencies of the pages served; refused = 503 {@code overloaded} (turned away at once, not retried here). */
+  record Result(double perSecond, Histogram pages, long requests, long refused, long errors) {}
 
   /** Each rate runs at least this long, so that its p99 rests on enough requests. */
   static final int MIN_SECONDS_PER_RATE = 10;
@@ -62,6 +63,7 @@ final class SyncProbe {
     int members = users.size();
     Histogram pages = new ConcurrentHistogram(3);
     AtomicLong errors = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
     List<CompletableFuture<?>> pending = new ArrayList<>();
     long start = System.nanoTime();
     long interval = (long) (1e9 / perSecond);
@@ -69,13 +71,17 @@ final class SyncProbe {
       long at = start + i * interval;
       LockSupport.parkNanos(at - System.nanoTime());
       pending.add(gateway.sync(users.get(i % members), "probe", 0, 100).whenComplete((page, failed) -> {
-        pages.recordValue(Math.max(0, System.nanoTime() - at));
-        if (failed != null || page[0] != 200 || page[1] != 100) {
+        long took = Math.max(0, System.nanoTime() - at);
+        if (failed == null && page[0] == 200 && page[1] == 100) {
+          pages.recordValue(took);
+        } else if (failed == null && page[0] == 503) {
+          refused.incrementAndGet();
+        } else {
           errors.incrementAndGet();
         }
       }));
     }
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    return new Result(perSecond, pages, requests, errors.get());
+    return new Result(perSecond, pages, requests, refused.get(), errors.get());
   }
 }

@@ -1,12 +1,12 @@
 package dev.chatsync.message.send;
 
+import dev.chatsync.contracts.web.InFlightLimit;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,11 +33,10 @@ import reactor.core.publisher.Mono;
 @Component
 public class SendAdmission {
 
-  private final Semaphore inFlight;
+  private final InFlightLimit inFlight;
   private final FanoutDelay fanout;
   private final Duration target;
   private final DoubleSupplier random;
-  private final Counter shedInFlight;
   private final Counter shedFanout;
 
   @Autowired
@@ -47,21 +46,14 @@ public class SendAdmission {
   }
 
   SendAdmission(int maxInFlight, FanoutDelay fanout, Duration target, DoubleSupplier random, MeterRegistry meters) {
-    if (maxInFlight < 1) {
-      throw new IllegalArgumentException("chat.messages.max-sends-in-flight must be at least 1, was " + maxInFlight);
-    }
-    this.inFlight = new Semaphore(maxInFlight);
+    this.inFlight = new InFlightLimit(maxInFlight, "chat.messages.max-sends-in-flight", "chat.sends", "sends", meters);
     this.fanout = fanout;
     this.target = target;
     this.random = random;
-    this.shedInFlight = Counter.builder("chat.sends.shed").tag("reason", "in-flight")
-        .description("sends refused with 503 overloaded before they did anything").register(meters);
     this.shedFanout = Counter.builder("chat.sends.shed").tag("reason", "fanout-delay")
         .description("sends refused with 503 overloaded before they did anything").register(meters);
     Gauge.builder("chat.fanout.delay", () -> fanout.current().toNanos() / 1e9).baseUnit("seconds")
         .description("how long the oldest record the fanout has not finished has waited").register(meters);
-    Gauge.builder("chat.sends.in.flight", () -> maxInFlight - inFlight.availablePermits())
-        .description("sends this instance is working on").register(meters);
   }
 
   /** The send, if this instance takes it now; else a 503 overloaded, with nothing done. */
@@ -73,12 +65,8 @@ public class SendAdmission {
         return Mono.error(Problems.overloaded("Delivery is " + delay.toMillis()
             + " ms behind; retry after Retry-After seconds with the same clientMsgId."));
       }
-      if (!inFlight.tryAcquire()) {
-        shedInFlight.increment();
-        return Mono.error(Problems.overloaded("This instance has as many sends in flight as it takes; retry after "
-            + "Retry-After seconds with the same clientMsgId."));
-      }
-      return send.doFinally(signal -> inFlight.release());
+      return inFlight.admit(send, () -> Problems.overloaded("This instance has as many sends in flight as it takes; "
+          + "retry after Retry-After seconds with the same clientMsgId."));
     });
   }
 

@@ -10,6 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the streams and pages of a group's members read each message once (0: none, every entry's
  *     message is read from Cassandra). At most this many message bodies in the heap: 2,000 bodies
  *     of the largest size allowed are 32 MiB.
+ * @param maxPagesInFlight how many {@code /sync} pages one instance works on at once; one more is
+ *     answered 503 {@code overloaded} at once instead of queueing (a page is two to three store
+ *     reads, and the driver fails what it has no connection slot for: 1,024 requests by default)
  */
 @ConfigurationProperties("chat.inbox")
-public record InboxProperties(@DefaultValue("2000") int rememberedMessages) {}
+public record InboxProperties(@DefaultValue("2000") int rememberedMessages, @DefaultValue("64") int maxPagesInFlight) {}

@@ -16,20 +16,30 @@ import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
 /** {@code GET /sync} over inbox rows and timeline messages in the real Cassandra node. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "chat.inbox.max-pages-in-flight=" + SyncIT.PAGES_IN_FLIGHT)
 @AutoConfigureWebTestClient
 @ActiveProfiles("local")
 class SyncIT {
 
+  /** Every other test here asks one page at a time. */
+  static final int PAGES_IN_FLIGHT = 4;
+
   @Autowired WebTestClient web;
+  @LocalServerPort int port;
   @Autowired GatewayIdentity identity;
   @Autowired CqlSession cql;
 
@@ -148,6 +158,47 @@ class SyncIT {
     as(bob).get().uri("/api/v1/sync?after=x").exchange().expectStatus().isBadRequest()
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody().jsonPath("$.field").isEqualTo("after");
+  }
+
+  /**
+   * A burst far past what the instance works on at once: the surplus is answered 503 overloaded
+   * with Retry-After at once, having read and acknowledged nothing, and the admitted pages are
+   * whole. Queued instead, 500 pages a second on two cores waited seconds and then failed by the
+   * thousand for want of a store connection.
+   */
+  @Test
+  void aBurstPastThePagesInFlightIsRefusedAtOnceAndAcknowledgesNothing() {
+    for (long seq = 1; seq <= 100; seq++) {
+      storeMessage(seq);
+      storeInboxEntry(bob, seq, seq);
+    }
+    setHead(bob, 100);
+    WebClient client = WebClient.create("http://127.0.0.1:" + port);
+    int burst = 200;
+
+    // Each request from a device of its own, after 1: an admitted page acknowledges 1 for its device.
+    List<Map.Entry<String, ResponseEntity<String>>> answers = Flux.range(0, burst)
+        .flatMap(i -> client.get().uri("/api/v1/sync?after=1&limit=100")
+            .header(GatewayIdentity.HEADER, identity.sign(new Caller(bob, "device-" + i)))
+            .exchangeToMono(response -> response.toEntity(String.class))
+            .map(answer -> Map.entry("device-" + i, answer)), burst)
+        .collectList().block(Duration.ofSeconds(60));
+
+    var refused = answers.stream().filter(answer -> answer.getValue().getStatusCode().value() == 503).toList();
+    var admitted = answers.stream().filter(answer -> answer.getValue().getStatusCode().value() == 200).toList();
+    assertThat(refused).isNotEmpty();
+    assertThat(admitted).isNotEmpty();
+    assertThat(refused.size() + admitted.size()).as("every answer a page or a refusal").isEqualTo(burst);
+    for (var answer : refused) {
+      assertThat(answer.getValue().getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+      assertThat(answer.getValue().getBody()).contains("/overloaded");
+      assertThat(answer.getValue().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNotBlank();
+      assertThat(cursor(bob, answer.getKey())).as("a refused page acknowledges nothing").isNull();
+    }
+    for (var answer : admitted) {
+      assertThat(answer.getValue().getBody()).contains("\"seq\":100,").contains("\"nextAfter\":100");
+      assertThat(cursor(bob, answer.getKey())).isEqualTo(1L);
+    }
   }
 
   /**
