@@ -46,8 +46,7 @@ final class GatewayClient {
         .get("conversationId").asString();
   }
 
-  /** Sends without waiting; completes with the HTTP status. */
-  /** What {@link #send} completes with for a send the system refused (503 overloaded: nothing stored). */
+  /** The status {@link #send} and {@link #sync} give a request the system refused (503 overloaded: nothing done). */
   static final int REFUSED = -503;
 
   /** Completes with the HTTP status, or {@link #REFUSED}. */
@@ -69,12 +68,13 @@ final class GatewayClient {
             .thenCompose(later -> sendUntilTaken(sender, conversationId, clientMsgId, body)));
   }
 
-  /** One {@code /sync} page; completes with the status and the number of entries. */
+  /** One {@code /sync} page; completes with the status (or {@link #REFUSED}) and the number of entries. */
   CompletableFuture<int[]> sync(String userId, String deviceId, long after, int limit) {
     HttpRequest request = request("/sync?after=" + after + "&limit=" + limit, userId, deviceId).GET().build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
       int entries = response.statusCode() == 200 ? JSON.readTree(response.body()).get("entries").size() : 0;
-      return new int[] {response.statusCode(), entries};
+      return new int[] {response.statusCode() == 503 && response.body().contains("/overloaded\"") ? REFUSED
+          : response.statusCode(), entries};
     });
   }
 

@@ -74,7 +74,7 @@ final class SyncProbe {
         long took = Math.max(0, System.nanoTime() - at);
         if (failed == null && page[0] == 200 && page[1] == 100) {
           pages.recordValue(took);
-        } else if (failed == null && page[0] == 503) {
+        } else if (failed == null && page[0] == GatewayClient.REFUSED) {
           refused.incrementAndGet();
         } else {
           errors.incrementAndGet();

@@ -28,7 +28,8 @@ class SyncController {
 
   @GetMapping("/api/v1/sync")
   Mono<SyncPage> sync(Caller caller, @RequestParam(required = false) Long after, @RequestParam(required = false) Integer limit) {
-    return pages.admit(Mono.defer(() -> sync.sync(caller, after, limit)), () -> Problems.overloaded(
+    SyncService.PageRequest request = SyncService.PageRequest.of(after, limit);
+    return pages.admit(Mono.defer(() -> sync.sync(caller, request)), () -> Problems.overloaded(
         "This instance has as many /sync pages in flight as it takes; retry after Retry-After seconds from the same cursor."));
   }
 }

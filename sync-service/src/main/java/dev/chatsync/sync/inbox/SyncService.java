@@ -29,17 +29,27 @@ public class SyncService {
     this.cursors = cursors;
   }
 
-  public Mono<SyncPage> sync(Caller caller, Long after, Integer limit) {
-    long from = after == null ? 0 : after;
-    int pageSize = limit == null ? DEFAULT_LIMIT : limit;
-    if (from < 0) {
-      return Mono.error(Problems.invalid("after", "must be an inbox seq of at least 0"));
+  /** A page asked for, checked: bad input is answered 400 before anything else, under load too. */
+  public record PageRequest(long after, int limit) {
+
+    /** @throws org.springframework.web.ErrorResponseException 400, naming the bad parameter */
+    public static PageRequest of(Long after, Integer limit) {
+      long from = after == null ? 0 : after;
+      int pageSize = limit == null ? DEFAULT_LIMIT : limit;
+      if (from < 0) {
+        throw Problems.invalid("after", "must be an inbox seq of at least 0");
+      }
+      if (pageSize < 1 || pageSize > MAX_LIMIT) {
+        throw Problems.invalid("limit", "must be between 1 and " + MAX_LIMIT);
+      }
+      return new PageRequest(from, pageSize);
     }
-    if (pageSize < 1 || pageSize > MAX_LIMIT) {
-      return Mono.error(Problems.invalid("limit", "must be between 1 and " + MAX_LIMIT));
-    }
+  }
+
+  public Mono<SyncPage> sync(Caller caller, PageRequest request) {
+    long from = request.after();
     // The cursor is acknowledged once the page shows it is one of this inbox's (not above its head).
-    return page(caller.userId(), from, pageSize, null).flatMap(result -> from > 0
+    return page(caller.userId(), from, request.limit(), null).flatMap(result -> from > 0
         ? cursors.acknowledge(caller.userId(), caller.deviceId(), from).thenReturn(result)
         : Mono.just(result));
   }

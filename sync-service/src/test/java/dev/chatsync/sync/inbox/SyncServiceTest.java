@@ -63,17 +63,17 @@ class SyncServiceTest {
       entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
     }
 
-    SyncPage first = sync.sync(bob, 0L, 2).block();
+    SyncPage first = sync.sync(bob, SyncService.PageRequest.of(0L, 2)).block();
     assertThat(first.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L);
     assertThat(first.entries()).extracting(e -> e.message().body()).containsExactly("body 1", "body 2");
     assertThat(first.nextAfter()).isEqualTo(2);
     assertThat(first.hasMore()).isTrue();
 
-    SyncPage last = sync.sync(bob, 2L, 3).block();
+    SyncPage last = sync.sync(bob, SyncService.PageRequest.of(2L, 3)).block();
     assertThat(last.entries()).extracting(SyncEntry::seq).containsExactly(3L, 4L, 5L);
     assertThat(last.hasMore()).isFalse();
 
-    SyncPage empty = sync.sync(bob, 5L, 3).block();
+    SyncPage empty = sync.sync(bob, SyncService.PageRequest.of(5L, 3)).block();
     assertThat(empty.entries()).isEmpty();
     assertThat(empty.nextAfter()).isEqualTo(5);
   }
@@ -86,7 +86,7 @@ class SyncServiceTest {
     entries.add(new InboxEntry(4, "message", "slow", 8, "m8"));
     entries.add(new InboxEntry(5, "message", "fast", 2, "m2"));
 
-    SyncPage page = sync.sync(bob, 0L, 10).block();
+    SyncPage page = sync.sync(bob, SyncService.PageRequest.of(0L, 10)).block();
 
     assertThat(page.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(page.entries()).extracting(SyncEntry::conversationId).containsExactly("slow", "fast", "slow", "slow", "fast");
@@ -99,8 +99,8 @@ class SyncServiceTest {
     for (long seq = 1; seq <= 3; seq++) {
       entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
     }
-    sync.sync(bob, 2L, 10).block();
-    sync.sync(bob, 1L, 10).block();
+    sync.sync(bob, SyncService.PageRequest.of(2L, 10)).block();
+    sync.sync(bob, SyncService.PageRequest.of(1L, 10)).block();
 
     assertThat(deviceCursors.cursor("bob", "phone").block()).isEqualTo(2L);
     assertThat(deviceCursors.cursor("bob", "tablet").block()).isZero();
@@ -116,9 +116,10 @@ class SyncServiceTest {
 
     assertExpired(0L, 5);
     assertExpired(1L, 5);
-    assertThatThrownBy(() -> sync.sync(bob, 1L, 10).block()).isInstanceOfSatisfying(ErrorResponseException.class,
-        e -> assertThat(e.getBody().getProperties()).as("the inbox holds every entry after it").containsEntry("lowWaterSeq", 2L));
-    assertThat(sync.sync(bob, 2L, 10).block().entries()).hasSize(3);
+    assertThatThrownBy(() -> sync.sync(bob, SyncService.PageRequest.of(1L, 10)).block())
+        .isInstanceOfSatisfying(ErrorResponseException.class, e -> assertThat(e.getBody().getProperties())
+            .as("the inbox holds every entry after it").containsEntry("lowWaterSeq", 2L));
+    assertThat(sync.sync(bob, SyncService.PageRequest.of(2L, 10)).block().entries()).hasSize(3);
   }
 
   @Test
@@ -130,7 +131,7 @@ class SyncServiceTest {
     uncertainBelow = 4;
 
     assertExpired(0L, 6);
-    assertThat(sync.sync(bob, 3L, 10).block().entries()).hasSize(3);
+    assertThat(sync.sync(bob, SyncService.PageRequest.of(3L, 10)).block().entries()).hasSize(3);
   }
 
   @Test
@@ -155,18 +156,19 @@ class SyncServiceTest {
       entries.add(new InboxEntry(seq, "message", "conv", seq, "m" + seq));
     }
 
-    SyncPage first = sync.sync(bob, 0L, 10).block();
+    SyncPage first = sync.sync(bob, SyncService.PageRequest.of(0L, 10)).block();
     assertThat(first.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L);
     assertThat(first.nextAfter()).isEqualTo(2);
     assertThat(first.hasMore()).isFalse();
-    assertThat(sync.sync(bob, 2L, 10).block().entries()).as("the hole itself is no 410").isEmpty();
+    assertThat(sync.sync(bob, SyncService.PageRequest.of(2L, 10)).block().entries()).as("the hole itself is no 410").isEmpty();
 
     entries.add(2, new InboxEntry(3, "message", "conv", 3, "m3"));
-    assertThat(sync.sync(bob, 2L, 10).block().entries()).extracting(SyncEntry::seq).containsExactly(3L, 4L, 5L);
+    assertThat(sync.sync(bob, SyncService.PageRequest.of(2L, 10)).block().entries()).extracting(SyncEntry::seq)
+        .containsExactly(3L, 4L, 5L);
   }
 
   private void assertExpired(Long after, long headSeq) {
-    assertThatThrownBy(() -> sync.sync(bob, after, 10).block())
+    assertThatThrownBy(() -> sync.sync(bob, SyncService.PageRequest.of(after, 10)).block())
         .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
           assertThat(e.getStatusCode().value()).isEqualTo(410);
           assertThat(e.getBody().getType().toString()).endsWith("/cursor-expired");
@@ -182,7 +184,7 @@ class SyncServiceTest {
   }
 
   private void assertInvalid(Long after, Integer limit, String field) {
-    assertThatThrownBy(() -> sync.sync(bob, after, limit).block())
+    assertThatThrownBy(() -> SyncService.PageRequest.of(after, limit))
         .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
           assertThat(e.getStatusCode().value()).isEqualTo(400);
           assertThat(e.getBody().getProperties()).containsEntry("field", field);
