@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.contracts.identity.GatewayIdentity.Target;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +77,12 @@ class GatewayIdentityRelayTest {
         .expectBody(Map.class).returnResult().getResponseBody();
 
     GatewayIdentity identity = new GatewayIdentity(identitySecret, Duration.ofSeconds(60), Clock.systemUTC());
-    assertThat(identity.verify(seen.get("identity").toString())).contains(new Caller("alice", "laptop-1"));
+    String relayed = seen.get("identity").toString();
+    assertThat(identity.verify(relayed, new Target("GET", "/api/v1/conversations", "message-service")))
+        .contains(new Caller("alice", "laptop-1"));
+    // Made for this request only: not for another method, path or service.
+    assertThat(identity.verify(relayed, new Target("POST", "/api/v1/conversations", "message-service"))).isEmpty();
+    assertThat(identity.verify(relayed, new Target("GET", "/api/v1/sync", "sync-service"))).isEmpty();
     assertThat(seen.get("spoofed")).isEqualTo("");
   }
 
@@ -86,7 +92,8 @@ class GatewayIdentityRelayTest {
         .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
 
     GatewayIdentity identity = new GatewayIdentity(identitySecret, Duration.ofSeconds(60), Clock.systemUTC());
-    assertThat(identity.verify(seen.get("identity").toString())).contains(new Caller("bob", "default"));
+    assertThat(identity.verify(seen.get("identity").toString(), new Target("GET", "/api/v1/sync", "sync-service")))
+        .contains(new Caller("bob", "default"));
   }
 
   @Test
@@ -103,6 +110,14 @@ class GatewayIdentityRelayTest {
     assertRefused(token("alice", "x".repeat(40), 3600));
     assertRefused(token("alice", jwtSecret, -3600));
     assertRefused("not-a-jwt");
+  }
+
+  @Test
+  void aTokenWithoutExpiryIsRefused() {
+    var key = new SecretKeySpec(jwtSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    var claims = JwtClaimsSet.builder().subject("alice").issuedAt(java.time.Instant.now()).build();
+    assertRefused(NimbusJwtEncoder.withSecretKey(key).build()
+        .encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims)).getTokenValue());
   }
 
   @Test

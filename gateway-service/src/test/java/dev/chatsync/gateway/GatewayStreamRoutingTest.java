@@ -100,7 +100,7 @@ class GatewayStreamRoutingTest {
         assertThat(answer.get("instance")).as("%s, partition %d", user, KeyPartitions.of(user, PARTITIONS)).isEqualTo(previous);
       }
       assertThat(answer.get("uri").toString()).as("the path and query go along").isEqualTo("/api/v1/stream?after=3");
-      assertThat(answer.get("identity").toString()).as("the signed identity goes along").startsWith("v1.");
+      assertThat(answer.get("identity").toString()).as("the signed identity goes along").startsWith("v2.");
     }
     assertThat(Set.copyOf(instanceOfPartition.values())).containsExactlyInAnyOrder("first", "second");
   }

@@ -52,7 +52,7 @@ public final class ApiCalls {
   }
 
   public WebTestClient as(String userId) {
-    return web.mutate().defaultHeader(GatewayIdentity.HEADER, identity.sign(new Caller(userId, "test-device"))).build();
+    return web.mutate().filter(identity.signing(new Caller(userId, "test-device"), "message-service")).build();
   }
 
   public String createGroup(String creator, List<String> members) {

@@ -1,6 +1,7 @@
 package dev.chatsync.contracts.identity;
 
 import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,12 +18,12 @@ public class GatewayIdentityConfiguration implements WebFluxConfigurer {
 
   @Bean
   GatewayIdentity gatewayIdentity(IdentityProperties properties) {
-    return new GatewayIdentity(properties.secret(), properties.lifetime(), Clock.systemUTC());
+    return new GatewayIdentity(properties.secret(), properties.lifetime(), Clock.systemUTC(), properties.acceptUnbound());
   }
 
   @Bean
-  GatewayIdentityWebFilter gatewayIdentityWebFilter(GatewayIdentity identity) {
-    return new GatewayIdentityWebFilter(identity);
+  GatewayIdentityWebFilter gatewayIdentityWebFilter(GatewayIdentity identity, @Value("${spring.application.name}") String service) {
+    return new GatewayIdentityWebFilter(identity, service);
   }
 
   @Override

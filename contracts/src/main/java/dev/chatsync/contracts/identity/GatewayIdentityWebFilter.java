@@ -1,37 +1,45 @@
 package dev.chatsync.contracts.identity;
 
+import dev.chatsync.contracts.identity.GatewayIdentity.Target;
 import dev.chatsync.contracts.web.Problems;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Refuses every request to a service that does not carry the gateway's signed identity
- * (P6: a user acts only as themself). Health and metrics endpoints are exempt, for probes.
+ * Refuses every request to a service that does not carry the gateway's signed identity, made for
+ * this very request to this service (P6: a user acts only as themself). Health and metrics
+ * endpoints are exempt, for probes.
  */
 public final class GatewayIdentityWebFilter implements WebFilter {
 
   static final String CALLER_ATTRIBUTE = Caller.class.getName();
 
   private final GatewayIdentity identity;
+  private final String service;
 
-  public GatewayIdentityWebFilter(GatewayIdentity identity) {
+  /** @param service this service's name, as the gateway's routes name it */
+  public GatewayIdentityWebFilter(GatewayIdentity identity, String service) {
     this.identity = identity;
+    this.service = service;
   }
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    if (exchange.getRequest().getPath().value().startsWith("/actuator/")) {
+    ServerHttpRequest request = exchange.getRequest();
+    if (request.getPath().value().startsWith("/actuator/")) {
       return chain.filter(exchange);
     }
-    return identity.verify(exchange.getRequest().getHeaders().getFirst(GatewayIdentity.HEADER))
+    Target target = new Target(request.getMethod().name(), request.getPath().value(), service);
+    return identity.verify(request.getHeaders().getFirst(GatewayIdentity.HEADER), target)
         .map(caller -> {
           exchange.getAttributes().put(CALLER_ATTRIBUTE, caller);
           return chain.filter(exchange);
         })
         .orElseGet(() -> Problems.write(exchange, HttpStatus.UNAUTHORIZED, "unauthenticated",
-            "This service is reached only through the gateway, with a verified identity."));
+            "This service is reached only through the gateway, with a verified identity made for this request."));
   }
 }

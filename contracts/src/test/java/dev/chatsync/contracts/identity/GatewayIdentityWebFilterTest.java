@@ -16,13 +16,13 @@ class GatewayIdentityWebFilterTest {
 
   private final GatewayIdentity identity =
       new GatewayIdentity("a-test-secret-of-at-least-32-bytes!!", Duration.ofSeconds(60), Clock.systemUTC());
-  private final GatewayIdentityWebFilter filter = new GatewayIdentityWebFilter(identity);
+  private final GatewayIdentityWebFilter filter = new GatewayIdentityWebFilter(identity, "sync-service");
 
   @Test
   void passesTheVerifiedCallerOn() {
     Caller alice = new Caller("alice", "laptop");
     var exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/sync")
-        .header(GatewayIdentity.HEADER, identity.sign(alice)));
+        .header(GatewayIdentity.HEADER, identity.sign(alice, new GatewayIdentity.Target("GET", "/api/v1/sync", "sync-service"))));
     AtomicReference<Object> seen = new AtomicReference<>();
 
     filter.filter(exchange, ex -> {
@@ -48,6 +48,17 @@ class GatewayIdentityWebFilterTest {
   void refusesAForgedIdentity() {
     var exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/sync")
         .header(GatewayIdentity.HEADER, "v1.YWxpY2U.ZGVmYXVsdA.9999999999.AAAA"));
+
+    filter.filter(exchange, ex -> Mono.error(new AssertionError("must not reach the handler"))).block();
+
+    assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+  }
+
+  @Test
+  void refusesAnIdentityMadeForAnotherRequest() {
+    String madeForStream = identity.sign(new Caller("alice", "laptop"), new GatewayIdentity.Target("GET", "/api/v1/stream", "sync-service"));
+    var exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/v1/ack")
+        .header(GatewayIdentity.HEADER, madeForStream));
 
     filter.filter(exchange, ex -> Mono.error(new AssertionError("must not reach the handler"))).block();
 

@@ -4,6 +4,7 @@ import dev.chatsync.contracts.Ids;
 import dev.chatsync.contracts.web.Problems;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -45,8 +46,16 @@ class DevTokenController {
     }
     Instant now = clock.instant();
     Instant expiresAt = now.plus(properties.devTokenLifetime());
-    JwtClaimsSet claims = JwtClaimsSet.builder().subject(request.userId()).issuedAt(now).expiresAt(expiresAt).build();
-    String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims)).getTokenValue();
+    JwtClaimsSet.Builder claims = JwtClaimsSet.builder().subject(request.userId()).issuedAt(now).expiresAt(expiresAt);
+    // Shaped like the deployment's real tokens, so that they pass the same claim checks.
+    if (properties.issuer() != null && !properties.issuer().isBlank()) {
+      claims.issuer(properties.issuer());
+    }
+    if (!properties.audiences().isEmpty()) {
+      claims.audience(List.of(properties.audiences().get(0)));
+    }
+    String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
+        .getTokenValue();
     return Mono.just(new DevToken(token, request.userId(), expiresAt));
   }
 }

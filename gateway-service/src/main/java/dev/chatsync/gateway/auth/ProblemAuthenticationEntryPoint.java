@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** 401 as problem+json (API.md, "Errors"), with the bearer challenge clients expect. */
+/** 401 as problem+json (docs/api.md, "Errors"), with the bearer challenge clients expect. */
 @Component
 class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntryPoint {
 

@@ -1,6 +1,5 @@
 package dev.chatsync.gateway.auth;
 
-import dev.chatsync.contracts.Ids;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -8,13 +7,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -44,11 +36,7 @@ class SecurityConfiguration {
 
   @Bean
   ReactiveJwtDecoder jwtDecoder(AuthProperties properties) {
-    NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(secretKey(properties))
-        .macAlgorithm(MacAlgorithm.HS256)
-        .build();
-    decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), SecurityConfiguration::validSubject));
-    return decoder;
+    return TokenDecoder.of(properties);
   }
 
   static SecretKey secretKey(AuthProperties properties) {
@@ -57,12 +45,5 @@ class SecurityConfiguration {
       throw new IllegalStateException("chat.auth.jwt-secret must be set to at least " + MIN_SECRET_BYTES + " bytes");
     }
     return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-  }
-
-  /** The subject is the user id, so it must be a valid one (API.md, "Identity"). */
-  private static OAuth2TokenValidatorResult validSubject(Jwt jwt) {
-    return Ids.isValid(jwt.getSubject())
-        ? OAuth2TokenValidatorResult.success()
-        : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "sub must be a user id", null));
   }
 }

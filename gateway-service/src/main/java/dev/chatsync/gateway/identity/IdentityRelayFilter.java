@@ -3,26 +3,33 @@ package dev.chatsync.gateway.identity;
 import dev.chatsync.contracts.Ids;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.contracts.identity.GatewayIdentity.Target;
 import dev.chatsync.contracts.web.Problems;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
  * On every routed request: removes whatever internal identity headers the client sent, and, for a
- * verified caller, adds the signed identity of the token's user and the request's device (P6).
+ * verified caller, adds the signed identity of the token's user and the request's device (P6),
+ * made for this request's method and path and the service its route leads to. A route names its
+ * service in its {@code service} metadata (else its id is taken as the service's name).
  */
 class IdentityRelayFilter implements GlobalFilter, Ordered {
 
   static final String DEVICE_HEADER = "X-Device-Id";
   static final String DEFAULT_DEVICE = "default";
+  static final String SERVICE_METADATA = "service";
 
   private static final String INTERNAL_PREFIX = GatewayIdentity.INTERNAL_HEADER_PREFIX.toLowerCase(Locale.ROOT);
 
@@ -44,10 +51,17 @@ class IdentityRelayFilter implements GlobalFilter, Ordered {
     String deviceId = device;
     return exchange.getPrincipal()
         .ofType(JwtAuthenticationToken.class)
-        .map(token -> identity.sign(new Caller(token.getToken().getSubject(), deviceId)))
+        .map(token -> identity.sign(new Caller(token.getToken().getSubject(), deviceId), targetOf(exchange)))
         .map(signed -> withHeaders(exchange, signed))
         .switchIfEmpty(Mono.fromSupplier(() -> withHeaders(exchange, null)))
         .flatMap(chain::filter);
+  }
+
+  private static Target targetOf(ServerWebExchange exchange) {
+    Route route = exchange.getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+    Object service = route.getMetadata().getOrDefault(SERVICE_METADATA, route.getId());
+    ServerHttpRequest request = exchange.getRequest();
+    return new Target(request.getMethod().name(), request.getPath().value(), service.toString());
   }
 
   private static ServerWebExchange withHeaders(ServerWebExchange exchange, String signedIdentity) {

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.contracts.identity.GatewayIdentity.Target;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,7 +182,7 @@ class SyncIT {
     // Each request from a device of its own, after 1: an admitted page acknowledges 1 for its device.
     List<Map.Entry<String, ResponseEntity<String>>> answers = Flux.range(0, burst)
         .flatMap(i -> client.get().uri("/api/v1/sync?after=1&limit=100")
-            .header(GatewayIdentity.HEADER, identity.sign(new Caller(bob, "device-" + i)))
+            .header(GatewayIdentity.HEADER, identity.sign(new Caller(bob, "device-" + i), new Target("GET", "/api/v1/sync", "sync-service")))
             .exchangeToMono(response -> response.toEntity(String.class))
             .map(answer -> Map.entry("device-" + i, answer)), burst)
         .collectList().block(Duration.ofSeconds(60));
@@ -264,7 +265,7 @@ class SyncIT {
   }
 
   private WebTestClient as(String userId) {
-    return web.mutate().defaultHeader(GatewayIdentity.HEADER, identity.sign(new Caller(userId, "phone"))).build();
+    return web.mutate().filter(identity.signing(new Caller(userId, "phone"), "sync-service")).build();
   }
 
   private void storeMessage(long seq) {

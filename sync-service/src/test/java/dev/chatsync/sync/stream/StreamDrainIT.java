@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.contracts.identity.GatewayIdentity.Target;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +62,7 @@ class StreamDrainIT {
     drain.stop();
     web.get().uri("/api/v1/stream")
         .accept(MediaType.TEXT_EVENT_STREAM)
-        .header(GatewayIdentity.HEADER, identity.sign(new Caller(bob, "phone")))
+        .header(GatewayIdentity.HEADER, identity.sign(new Caller(bob, "phone"), new Target("GET", "/api/v1/stream", "sync-service")))
         .exchange()
         .expectStatus().isEqualTo(503)
         .expectHeader().exists(HttpHeaders.RETRY_AFTER);

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.contracts.identity.GatewayIdentity.Target;
 import java.time.Instant;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
@@ -28,7 +29,7 @@ record StreamFixture(CqlSession cql, WebTestClient web, GatewayIdentity identity
     WebTestClient.RequestHeadersSpec<?> request = web.mutate().responseTimeout(java.time.Duration.ofMinutes(2)).build()
         .get().uri("/api/v1/stream")
         .accept(MediaType.TEXT_EVENT_STREAM)
-        .header(GatewayIdentity.HEADER, identity.sign(new Caller(userId, "phone")));
+        .header(GatewayIdentity.HEADER, identity.sign(new Caller(userId, "phone"), new Target("GET", "/api/v1/stream", "sync-service")));
     if (lastEventId != null) {
       request = request.header("Last-Event-ID", lastEventId);
     }

@@ -2,10 +2,12 @@ package dev.chatsync.message.send.owner;
 
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
+import dev.chatsync.contracts.identity.GatewayIdentity.Target;
 import dev.chatsync.message.send.SendDedup.Key;
 import dev.chatsync.message.send.SendMessageRequest;
 import dev.chatsync.message.send.SendPath.Outcome;
 import dev.chatsync.message.send.SentMessage;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -14,6 +16,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
@@ -27,6 +30,9 @@ public class SendForwarder {
 
   /** Set by the receiving instance on a forwarded send; the gateway strips every X-Chat- header clients send. */
   public static final String HEADER = GatewayIdentity.INTERNAL_HEADER_PREFIX + "Forwarded-By";
+
+  /** The owner is another message-service instance. */
+  private static final String SERVICE = "message-service";
 
   private static final String FORWARDED = SendForwarder.class.getName() + ".forwarded";
 
@@ -53,9 +59,12 @@ public class SendForwarder {
       if (context.hasKey(FORWARDED) || owner.isEmpty()) {
         return Mono.error(notHere);
       }
+      URI uri = UriComponentsBuilder.fromUriString(owner.get())
+          .path("/api/v1/conversations/{conversationId}/messages")
+          .buildAndExpand(key.conversationId()).encode().toUri();
       return client.post()
-          .uri(owner.get() + "/api/v1/conversations/{conversationId}/messages", key.conversationId())
-          .header(GatewayIdentity.HEADER, identity.sign(caller))
+          .uri(uri)
+          .header(GatewayIdentity.HEADER, identity.sign(caller, new Target("POST", uri.getRawPath(), SERVICE)))
           .header(HEADER, leases.instanceId())
           .bodyValue(new SendMessageRequest(key.clientMsgId(), type, body))
           .exchangeToMono(this::answer)

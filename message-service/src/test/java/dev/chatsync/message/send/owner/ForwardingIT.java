@@ -74,8 +74,8 @@ class ForwardingIT {
     assertThat(sent.seq()).isEqualTo(1);
     assertThat(retried).isEqualTo(sent);
     // A forwarded send that finds the slot elsewhere again is not forwarded a second time.
-    here.anonymous().post().uri("/api/v1/conversations/{id}/messages", conversation)
-        .header(GatewayIdentity.HEADER, identity.sign(new Caller(alice, "phone")))
+    here.anonymous().mutate().filter(identity.signing(new Caller(alice, "phone"), "message-service")).build()
+        .post().uri("/api/v1/conversations/{id}/messages", conversation)
         .header(SendForwarder.HEADER, "another-instance")
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("clientMsgId", "second", "body", "hi")).exchange()
