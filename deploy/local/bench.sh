@@ -17,6 +17,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 export CHAT_DATA_DIR="${CHAT_BENCH_DATA_DIR:-$PWD/.local-data/bench}"
+# The load tool sends as many users at once as it takes to find the limit: the gateway's
+# per-user rate limits are off here (CHAT_RATELIMITS_ENABLED=true measures with them).
+export CHAT_RATELIMITS_ENABLED="${CHAT_RATELIMITS_ENABLED:-false}"
 export CHAT_KAFKA_PORT="${CHAT_BENCH_KAFKA_PORT:-29092}"
 export CHAT_KAFKA_CONTROLLER_PORT="${CHAT_BENCH_KAFKA_CONTROLLER_PORT:-29093}"
 export CHAT_CASSANDRA_PORT="${CHAT_BENCH_CASSANDRA_PORT:-29042}"

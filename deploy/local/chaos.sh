@@ -16,6 +16,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 export CHAT_NODES=3
 export CHAT_DATA_DIR="${CHAT_CHAOS_DATA_DIR:-$PWD/.local-data/chaos}"
+# The checker sends faster than one person does: the gateway's per-user rate limits are off.
+export CHAT_RATELIMITS_ENABLED="${CHAT_RATELIMITS_ENABLED:-false}"
 export CHAT_KAFKA_PORT="${CHAT_CHAOS_KAFKA_PORT:-29092}"
 export CHAT_KAFKA_CONTROLLER_PORT="${CHAT_CHAOS_KAFKA_CONTROLLER_PORT:-29093}"
 export CHAT_CASSANDRA_PORT="${CHAT_CHAOS_CASSANDRA_PORT:-29042}"
