@@ -2,7 +2,7 @@ package dev.chatsync.contracts;
 
 import java.util.regex.Pattern;
 
-/** The shape of user, device and client message ids (API.md, "Identity"). */
+/** The shape of user, device and client message ids (docs/api.md, "Identity"). */
 public final class Ids {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");

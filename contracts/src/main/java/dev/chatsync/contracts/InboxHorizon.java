@@ -6,7 +6,7 @@ import java.util.TreeMap;
 /**
  * How far back a user's inbox is still whole: its low-water mark. Written by fanout stage 2 into
  * {@code inbox_state}, read by sync-service to answer a stale cursor with 410 from one small read,
- * never by scanning the tombstones of expired entries (DESIGN.md section 4a).
+ * never by scanning the tombstones of expired entries (docs/design.md, the faults).
  *
  * <p>Two things make entries go: expiry (each entry lives {@code ttlSeconds} from its write) and
  * a rebuild, which starts a new generation of the inbox above {@code base}. For expiry, stage 2

@@ -1,6 +1,6 @@
 package dev.chatsync.contracts;
 
-/** What an inbox entry tells a device (API.md, "Sync"). */
+/** What an inbox entry tells a device (docs/api.md, "Sync"). */
 public enum InboxKind {
   /** A message of one of the user's conversations; conversationSeq is its seq. */
   MESSAGE("message"),

@@ -2,7 +2,7 @@ package dev.chatsync.contracts;
 
 /**
  * A message was appended to a conversation's storage timeline. A reference, not the message: the
- * body stays in the timeline (DESIGN.md "store once, fan out references"). To the fanout it means
+ * body stays in the timeline (docs/design.md, "The ideas": store once, fan out references). To the fanout it means
  * "the timeline holds every seq up to {@code seq}": it expands the timeline's committed prefix in
  * seq order, not the events in arrival order, so events may come twice or out of order. Its
  * fields are the stored row's, so the fanout may take a message right after its progress from

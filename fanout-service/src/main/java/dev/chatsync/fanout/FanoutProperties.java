@@ -8,13 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code chat.fanout.*}.
  *
  * @param inboxTtl how long an inbox entry lives; a device offline for longer rebuilds from the
- *     conversation list and history (DESIGN.md idea 3)
+ *     conversation list and history (docs/design.md, "The ideas")
  * @param retryBackoffMax the longest pause between two attempts at a record that failed; records
  *     are retried until they succeed, never skipped (P1)
  * @param republishLookback how far back the republisher looks for messages whose publish failed:
  *     longer than a broker outage you want to survive without help (P1); at most one hour
  * @param receiptInterval the shortest time between two receipt entries to one sender for one
- *     conversation (API.md: at most one per second)
+ *     conversation (docs/api.md: at most one per second)
  * @param expandPollBudget how long stage 1 works on one poll before it hands the rest back to
  *     the next poll (P7): keep it well under the consumer's max.poll.interval.ms (default 5
  *     minutes), or a backlog turns into a rebalance storm

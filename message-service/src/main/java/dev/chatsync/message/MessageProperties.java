@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code chat.messages.*}.
  *
- * @param maxBodyBytes the largest message body accepted, in UTF-8 bytes (API.md: 16 KiB)
+ * @param maxBodyBytes the largest message body accepted, in UTF-8 bytes (docs/api.md: 16 KiB)
  * @param maxGroupMembers the largest group a conversation may have
  * @param seqAllocationAttempts how often a send retries its atomic append under contention before
  *     it answers 503

@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Faults in the steps of a request, for the tests of changes that must complete (DESIGN.md 4a).
+ * Faults in the steps of a request, for the tests of changes that must complete (docs/design.md, the faults).
  * A step is a method of a wrapped store or announcer, picked for one user (the tests use fresh
  * user ids, so a rule never touches another test's calls); each rule fires once.
  *

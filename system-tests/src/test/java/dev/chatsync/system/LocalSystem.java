@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The four services as real processes from their packaged jars, started and stopped with the
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class LocalSystem implements AutoCloseable {
 
-  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
   private final Map<String, String> env = new HashMap<>();
   private final Path dataDir;
@@ -28,17 +29,24 @@ final class LocalSystem implements AutoCloseable {
   final int gatewayPort;
   final int messagePort;
   final int syncPort;
+  final int fanoutPort;
 
   private LocalSystem(String name) throws IOException {
     dataDir = REPO.resolve("system-tests/target/" + name);
+    // The launcher appends to its logs: a run reads only its own lines.
+    FileSystemUtils.deleteRecursively(dataDir.resolve("logs"));
     gatewayPort = freePort();
     messagePort = freePort();
     env.put("CHAT_DATA_DIR", dataDir.toString());
     env.put("CHAT_GATEWAY_PORT", Integer.toString(gatewayPort));
     env.put("CHAT_MESSAGE_PORT", Integer.toString(messagePort));
-    env.put("CHAT_FANOUT_PORT", Integer.toString(freePort()));
+    fanoutPort = freePort();
+    env.put("CHAT_FANOUT_PORT", Integer.toString(fanoutPort));
     syncPort = freePort();
     env.put("CHAT_SYNC_PORT", Integer.toString(syncPort));
+    // The checkers and the load send far faster than one person does: the gateways' rate limits
+    // are off here, and on in the one test of them (ThinSliceIT), on a gateway of its own.
+    env.put("CHAT_RATELIMITS_ENABLED", "false");
     // Under -Dchat.infra=testcontainers the broker and the node are containers on mapped ports:
     // the launcher is told where, instead of deriving it from its port settings.
     if (RealInfrastructure.usesContainers()) {
@@ -49,7 +57,13 @@ final class LocalSystem implements AutoCloseable {
 
   /** Starts the four services; {@code name} keeps the logs and pid files of one test class apart. */
   static LocalSystem start(String name) throws Exception {
+    return start(name, Map.of());
+  }
+
+  /** As {@link #start(String)}, with {@code settings} given to every service (environment variables). */
+  static LocalSystem start(String name, Map<String, String> settings) throws Exception {
     LocalSystem system = new LocalSystem(name);
+    system.env.putAll(settings);
     try {
       system.run(300, Map.of(), "deploy/local/services.sh", "start");
     } catch (Exception failed) {
@@ -82,6 +96,11 @@ final class LocalSystem implements AutoCloseable {
   }
 
   int secondSyncPort;
+
+  /** The services' log files, one per instance. */
+  Path logs() {
+    return dataDir.resolve("logs");
+  }
 
   String gateway() {
     return gateway(gatewayPort);

@@ -3,11 +3,23 @@ package dev.chatsync.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.jayway.jsonpath.JsonPath;
 import dev.chatsync.system.ApiClient.Response;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +41,8 @@ class ThinSliceIT {
 
   @BeforeAll
   static void startTheServices() throws Exception {
-    system = LocalSystem.start("thin-slice");
+    // With the JSON log lines a log collector would read (the Kubernetes base turns them on too).
+    system = LocalSystem.start("thin-slice", Map.of("CHAT_PROFILES", "local,json-logs"));
     api = new ApiClient(system.gatewayPort);
   }
 
@@ -38,6 +51,7 @@ class ThinSliceIT {
     if (system != null) {
       system.close();
     }
+    IdentityProvider.stop();
   }
 
   @Test
@@ -134,5 +148,148 @@ class ThinSliceIT {
     Response bypass = new ApiClient(system.messagePort).call("GET", "/conversations/" + conversationId + "/messages", null, null);
     assertThat(bypass.status()).isEqualTo(401);
     assertThat(bypass.<String>json("$.type")).endsWith("/unauthenticated");
+  }
+
+  @Test
+  void aBurstPastTheRateLimitIsRefusedWith429AndARefusedSendRetriedLaterIsAFirstSend() throws Exception {
+    ApiClient limited = new ApiClient(secondGateway());
+    String erin = "erin-" + suffix;
+    String conversationId = api.call("POST", "/conversations", alice,
+        "{\"type\":\"direct\",\"members\":[\"" + erin + "\"]}").json("$.conversationId");
+    String messages = "/conversations/" + conversationId + "/messages";
+
+    Map<String, Response> burst = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 20; i++) {
+      burst.put("r-" + i, limited.call("POST", messages, alice, "{\"clientMsgId\":\"r-" + i + "\",\"body\":\"burst " + i + "\"}"));
+    }
+    List<String> admitted = burst.entrySet().stream().filter(sent -> sent.getValue().status() == 201).map(Map.Entry::getKey).toList();
+    List<String> refused = burst.entrySet().stream().filter(sent -> sent.getValue().status() == 429).map(Map.Entry::getKey).toList();
+    assertThat(admitted.size() + refused.size()).isEqualTo(20);
+    System.out.printf("rate limit (5 sends a second per user): a burst of 20 sends: %d answered 201, %d answered 429 "
+        + "with Retry-After %s%n", admitted.size(), refused.size(), burst.get(refused.get(0)).retryAfter());
+    assertThat(refused).isNotEmpty();
+    Response first = burst.get(refused.get(0));
+    assertThat(first.retryAfter()).isEqualTo("1");
+    assertThat(first.<String>json("$.type")).endsWith("/rate-limited");
+    // Only the admitted sends were stored.
+    assertThat(api.call("GET", messages + "?limit=200", alice, null).<List<String>>json("$.items[*].clientMsgId"))
+        .containsExactlyInAnyOrderElementsOf(admitted);
+
+    // Each refused send, retried after Retry-After, is a first send (201), not a repeat.
+    for (String clientMsgId : refused) {
+      Response retried = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .until(() -> limited.call("POST", messages, alice, "{\"clientMsgId\":\"" + clientMsgId + "\",\"body\":\"retried\"}"),
+              answer -> answer.status() != 429);
+      assertThat(retried.status()).isEqualTo(201);
+    }
+    List<Integer> seqs = api.call("GET", messages + "?limit=200", alice, null).json("$.items[*].seq");
+    assertThat(seqs).hasSize(20).doesNotHaveDuplicates();
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.call("GET", "/sync?limit=100", erin, null)
+        .<List<String>>json("$.entries[*].kind").stream().filter("message"::equals).count() == 20);
+  }
+
+  @Test
+  void aTokenOfAnIdentityProviderIsVerifiedWithItsPublishedKeys() throws Exception {
+    ApiClient provider = new ApiClient(secondGateway());
+    String frank = "frank-" + suffix;
+    String token = IdentityProvider.sign(frank, 600);
+    Map<String, String> asFrank = Map.of("Authorization", "Bearer " + token);
+
+    Response created = provider.callWithHeaders("POST", "/conversations",
+        "{\"type\":\"direct\",\"members\":[\"" + alice + "\"]}", asFrank);
+    assertThat(created.status()).isEqualTo(201);
+    String conversationId = created.json("$.conversationId");
+    Response sent = provider.callWithHeaders("POST", "/conversations/" + conversationId + "/messages",
+        "{\"clientMsgId\":\"j-1\",\"body\":\"signed by the provider's key\"}", asFrank);
+    assertThat(sent.status()).isEqualTo(201);
+    assertThat(sent.<String>json("$.senderId")).isEqualTo(frank);
+    System.out.printf("RS256 token of kid %s from %s: POST /conversations -> %d, POST .../messages -> %d (seq %s, sender %s)%n",
+        IdentityProvider.KEY_ID, IdentityProvider.jwksUri(), created.status(), sent.status(), sent.json("$.seq"),
+        sent.json("$.senderId"));
+
+    // Expired, for another audience, or signed by a key the provider never published: 401.
+    assertThat(provider.callWithHeaders("GET", "/conversations", null,
+        Map.of("Authorization", "Bearer " + IdentityProvider.sign(frank, -120))).status()).isEqualTo(401);
+    assertThat(provider.callWithHeaders("GET", "/conversations", null,
+        Map.of("Authorization", "Bearer " + IdentityProvider.signForAudience(frank, "another-app"))).status()).isEqualTo(401);
+    assertThat(provider.callWithHeaders("GET", "/conversations", null,
+        Map.of("Authorization", "Bearer " + IdentityProvider.signWithUnpublishedKey(frank))).status()).isEqualTo(401);
+  }
+
+  private static int secondGatewayPort;
+
+  /**
+   * A second gateway with the rate limits on (5 sends a second per user) and the identity
+   * provider's keys configured besides the dev secret; started once, by the first test that needs it.
+   */
+  private static synchronized int secondGateway() throws Exception {
+    if (secondGatewayPort == 0) {
+      secondGatewayPort = system.startInstance("gateway-service", "gateway-service-2", Map.of(
+          "CHAT_RATELIMITS_ENABLED", "true",
+          "CHAT_RATELIMITS_USERSENDSPERSECOND", "5",
+          "CHAT_AUTH_JWKSETURI", IdentityProvider.jwksUri(),
+          "CHAT_AUTH_ISSUER", IdentityProvider.ISSUER,
+          "CHAT_AUTH_AUDIENCES", IdentityProvider.AUDIENCE));
+    }
+    return secondGatewayPort;
+  }
+
+  /**
+   * Every metric the dashboard and the alert rules under deploy/monitoring query is one the services
+   * expose, so neither can drift from the code.
+   */
+  @Test
+  void theDashboardAndTheAlertsUseOnlyMetricsTheServicesExpose() throws Exception {
+    String conversationId = api.call("POST", "/conversations", alice,
+        "{\"type\":\"group\",\"title\":\"Metrics\",\"members\":[\"" + bob + "\"]}").json("$.conversationId");
+    try (ApiClient.Stream stream = api.stream(bob)) {
+      api.call("POST", "/conversations/" + conversationId + "/messages", alice, "{\"clientMsgId\":\"x-1\",\"body\":\"counted\"}");
+      assertThat(stream.next(Duration.ofSeconds(60)).kind()).isEqualTo("message");
+    }
+    assertThat(api.call("GET", "/sync", bob, null).status()).isEqualTo(200);
+
+    Set<String> exposed = new HashSet<>();
+    for (int port : List.of(system.gatewayPort, system.messagePort, system.fanoutPort, system.syncPort)) {
+      String scraped = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      scraped.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+          .map(line -> line.split("[{ ]", 2)[0]).forEach(exposed::add);
+    }
+    Path monitoring = LocalSystem.REPO.resolve("deploy/monitoring");
+    String queries = String.join("\n", JsonPath.<List<String>>read(Files.readString(monitoring.resolve("grafana-dashboard.json")), "$..expr"))
+        + Files.readString(monitoring.resolve("alerts.yml"));
+    Set<String> used = new TreeSet<>();
+    Matcher metric = Pattern.compile("\\b(?:chat|kafka|http_server)_[a-z0-9_]+").matcher(queries);
+    while (metric.find()) {
+      used.add(metric.group());
+    }
+    // Created with the first dead letter (PoisonRecordIT shows it counted).
+    used.remove("chat_kafka_dead_letters_total");
+
+    assertThat(used).isNotEmpty();
+    assertThat(exposed).containsAll(used);
+  }
+
+  @Test
+  void logLinesAreJsonAndNoneCarriesAMessageBodyOrAToken() throws Exception {
+    String body = "a private message " + UUID.randomUUID();
+    String conversationId = api.call("POST", "/conversations", alice,
+        "{\"type\":\"group\",\"title\":\"Private\",\"members\":[\"" + bob + "\"]}").json("$.conversationId");
+    assertThat(api.call("POST", "/conversations/" + conversationId + "/messages", alice,
+        "{\"clientMsgId\":\"p-1\",\"body\":\"" + body + "\"}").status()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.call("GET", "/sync", bob, null).body().contains(body));
+    String token = api.token(alice);
+
+    try (var files = Files.list(system.logs())) {
+      for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).as(log + " carries no body or token").noneMatch(line -> line.contains(body) || line.contains(token));
+        List<String> json = lines.stream().filter(line -> line.startsWith("{")).toList();
+        assertThat(json).as(log + " has JSON lines").isNotEmpty()
+            .allSatisfy(line -> assertThat(JsonPath.<String>read(line, "$.service.name")).endsWith("-service"));
+        assertThat(lines).as(log + " has no plain log lines").noneMatch(line -> line.matches("^\\d{4}-\\d{2}-\\d{2}T.*"));
+      }
+    }
   }
 }

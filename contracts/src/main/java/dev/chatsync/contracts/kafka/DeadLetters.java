@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -37,7 +37,7 @@ public final class DeadLetters {
   public static final String DETAIL = "chat-dlt-detail";
   public static final String ORIGIN = "chat-dlt-origin";
 
-  private static final Log log = LogFactory.getLog(DeadLetters.class);
+  private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
   private static final int REMEMBERED = 10_000;
 
   private final KafkaTemplate<String, byte[]> kafka;
@@ -97,7 +97,8 @@ public final class DeadLetters {
         .tag("reason", poison.reason())
         .register(meters)
         .increment();
-    log.warn("dead-lettered " + origin + " to " + topic.deadLetterName() + " (" + poison.reason() + "): " + poison.getMessage());
+    log.atWarn().addKeyValue("topic", topic.name()).addKeyValue("key", record.key()).addKeyValue("reason", poison.reason())
+        .log("dead-lettered " + origin + " to " + topic.deadLetterName() + " (" + poison.reason() + "): " + poison.getMessage());
   }
 
   private static byte[] bytes(String text) {

@@ -19,7 +19,7 @@ import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /**
- * Every error a service answers is problem+json with a {@code type} (API.md, "Errors"): the
+ * Every error a service answers is problem+json with a {@code type} (docs/api.md, "Errors"): the
  * framework's own 4xx get a type and, for a bad parameter, its {@code field}; a store or broker
  * that cannot be reached is a 503 with {@code Retry-After} (the client retries, safely, with the
  * same clientMsgId); anything else is a 500 that says nothing of the internals.

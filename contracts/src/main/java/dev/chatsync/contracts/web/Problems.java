@@ -12,7 +12,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The error vocabulary of API.md: RFC 9457 problem details whose {@code type} ends with a short
+ * The error vocabulary of docs/api.md: RFC 9457 problem details whose {@code type} ends with a short
  * name a client can switch on. Thrown from controllers; rendered by Spring's problem support.
  */
 public final class Problems {
@@ -39,7 +39,7 @@ public final class Problems {
     return new ErrorResponseException(HttpStatus.NOT_FOUND, problem(HttpStatus.NOT_FOUND, "not-found", detail), null);
   }
 
-  /** 409: the request conflicts with the resource's state (API.md, "Errors"). */
+  /** 409: the request conflicts with the resource's state (docs/api.md, "Errors"). */
   public static ErrorResponseException conflict(String detail) {
     return new ErrorResponseException(HttpStatus.CONFLICT, problem(HttpStatus.CONFLICT, "conflict", detail), null);
   }
@@ -47,7 +47,7 @@ public final class Problems {
   /**
    * 410: the inbox entries after the device's cursor are gone (expired, or from before the inbox
    * was rebuilt). The device rebuilds from the conversation list and history, then goes on from
-   * {@code headSeq} (API.md, "Sync"). {@code lowWaterSeq}: the inbox still holds every entry after
+   * {@code headSeq} (docs/api.md, "Sync"). {@code lowWaterSeq}: the inbox still holds every entry after
    * it, for a client that would rather read those than its history.
    */
   public static ErrorResponseException cursorExpired(long after, long headSeq, long lowWaterSeq) {

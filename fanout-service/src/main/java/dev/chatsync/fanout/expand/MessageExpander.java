@@ -8,6 +8,7 @@ import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.contracts.kafka.Received;
 import dev.chatsync.contracts.kafka.TopicProducer;
 import dev.chatsync.fanout.FanoutProperties;
+import dev.chatsync.fanout.StageLag;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -95,8 +96,11 @@ class MessageExpander implements ConsumerSeekAware {
     return thread;
   });
 
+  private final StageLag lag;
+
   MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends,
       TopicProducer<MessageAppended> events, DeadLetters deadLetters, FanoutProperties properties, MeterRegistry meters) {
+    this.lag = new StageLag("expand", meters, Clock.systemUTC());
     this.timeline = timeline;
     this.progress = progress;
     this.members = members;
@@ -151,6 +155,7 @@ class MessageExpander implements ConsumerSeekAware {
       behind = expandOnePage(behind, announced);
     }
     ack.acknowledge();
+    lag.finished(records);
   }
 
   /** The rest of these conversations goes to a later poll: their newest announced message, announced again. */

@@ -7,6 +7,9 @@ import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.contracts.kafka.Received;
 import dev.chatsync.contracts.kafka.TopicProducer;
+import dev.chatsync.fanout.StageLag;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -47,10 +50,13 @@ class InboxWriter implements ConsumerSeekAware {
   private final ThreadLocal<Map<Integer, Memo<String, InboxState>>> known = ThreadLocal.withInitial(HashMap::new);
   private static final int KNOWN_PER_PARTITION = 10_000;
 
-  InboxWriter(InboxStore inboxes, TopicProducer<InboxNotify> notifications, DeadLetters deadLetters) {
+  private final StageLag lag;
+
+  InboxWriter(InboxStore inboxes, TopicProducer<InboxNotify> notifications, DeadLetters deadLetters, MeterRegistry meters) {
     this.inboxes = inboxes;
     this.notifications = notifications;
     this.deadLetters = deadLetters;
+    this.lag = new StageLag("inbox", meters, Clock.systemUTC());
   }
 
   @KafkaListener(id = "fanout-inbox", topics = Topics.INBOX_APPENDS, batch = "true")
@@ -71,6 +77,7 @@ class InboxWriter implements ConsumerSeekAware {
             : CompletableFuture.completedFuture(null))));
     CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).join();
     ack.acknowledge();
+    lag.finished(records);
   }
 
   private Memo<String, InboxState> knownOf(int partition) {

@@ -133,7 +133,8 @@ class ReadListener {
   private void send(InboxAppend receipt) {
     inboxAppends.send(receipt).whenComplete((sent, failed) -> {
       if (failed != null) {
-        log.warn("A receipt for {} in {} was lost: {}", receipt.userId(), receipt.conversationId(), failed.toString());
+        log.atWarn().addKeyValue("userId", receipt.userId()).addKeyValue("conversationId", receipt.conversationId())
+            .log("A receipt for {} in {} was lost: {}", receipt.userId(), receipt.conversationId(), failed.toString());
       }
     });
   }

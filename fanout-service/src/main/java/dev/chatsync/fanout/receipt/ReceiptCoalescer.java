@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Coalesces receipts to at most one entry per sender per conversation per interval (API.md): the
+ * Coalesces receipts to at most one entry per sender per conversation per interval (docs/api.md): the
  * first read after a quiet interval goes out at once, the reads during the next interval go out
  * together when it ends. An entry names its readers and the position every one of them has read
  * to (the least of their positions), so it never claims more than was read.
  *
- * <p>Pending receipts live in memory only. Receipts are not core data (DESIGN.md idea 7): a crash
+ * <p>Pending receipts live in memory only. Receipts are not core data (docs/design.md, "The ideas"): a crash
  * loses at most one interval of them, and the receipts endpoint, computed from the read positions,
  * stays exact. All the reads of a conversation reach one consumer (chat.reads is keyed by
  * conversation), so one instance's memory sees every receipt of a (sender, conversation).

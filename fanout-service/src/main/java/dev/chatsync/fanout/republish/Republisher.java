@@ -7,6 +7,8 @@ import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.expand.FanoutProgress;
 import dev.chatsync.fanout.expand.Timeline;
 import dev.chatsync.fanout.expand.TimelineMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,8 +16,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -33,7 +35,7 @@ import org.springframework.stereotype.Component;
 @Component
 class Republisher {
 
-  private static final Log log = LogFactory.getLog(Republisher.class);
+  private static final Logger log = LoggerFactory.getLogger(Republisher.class);
   /** A minute is settled this long after it ended: sends in it have appended or given up by then. */
   private static final long SETTLE_SECONDS = 30;
 
@@ -43,12 +45,16 @@ class Republisher {
   private final TopicProducer<MessageAppended> events;
   private final FanoutProperties properties;
   private final Clock clock = Clock.systemUTC();
+  private final Counter republished;
 
   private final Set<Long> settledMinutes = new HashSet<>();
   private Map<String, Long> behindLastSweep = Map.of();
 
   Republisher(RecentConversations recent, FanoutProgress progress, Timeline timeline, TopicProducer<MessageAppended> events,
-      FanoutProperties properties) {
+      FanoutProperties properties, MeterRegistry meters) {
+    this.republished = Counter.builder("chat.fanout.republished")
+        .description("Messages announced again because stage 1 had not expanded them (a publish that failed, P1)")
+        .register(meters);
     this.recent = recent;
     this.progress = progress;
     this.timeline = timeline;
@@ -94,9 +100,11 @@ class Republisher {
     behind.put(conversationId, fanned);
     if (Long.valueOf(fanned).equals(behindLastSweep.get(conversationId))) {
       TimelineMessage message = newest.get();
-      log.info("republishing " + conversationId + " up to seq " + message.seq() + " (expanded up to " + fanned + ")");
+      log.atInfo().addKeyValue("conversationId", conversationId)
+          .log("republishing " + conversationId + " up to seq " + message.seq() + " (expanded up to " + fanned + ")");
       events.send(new MessageAppended(conversationId, message.seq(), message.messageId(), message.senderId(),
           message.sentAt().toEpochMilli())).join();
+      republished.increment();
     }
     return false;
   }

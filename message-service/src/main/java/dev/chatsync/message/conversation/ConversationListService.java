@@ -35,7 +35,7 @@ public class ConversationListService {
     this.messages = messages;
   }
 
-  /** One item of the list, as API.md shows it. */
+  /** One item of the list, as docs/api.md shows it. */
   public record Item(String conversationId, String type, String title, long headSeq, long readSeq, long unreadCount,
       Message lastMessage) {}
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * write time (microseconds) of the change that made this version: a Paxos ballot's, so it grows with
  * the version whatever the instances' clocks say (the conversation list row carries it).
  *
- * <p>What is left of the last change, for a retry or the sweeper to finish (DESIGN.md 4a):
+ * <p>What is left of the last change, for a retry or the sweeper to finish (docs/design.md, the faults):
  * {@code settledVersion} and {@code completedVersion} are the versions whose join point was
  * settled and whose list row and membership entry were written (null on rows from before the
  * markers existed: nothing left). {@code changedBy} made the last change.

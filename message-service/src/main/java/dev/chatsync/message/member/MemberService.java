@@ -24,10 +24,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Adding and removing group members (API.md). A change is noted for the sweeper, then made by one
+ * Adding and removing group members (docs/api.md). A change is noted for the sweeper, then made by one
  * conditional write of the member row and the member count, then completed
  * ({@link MembershipCompletion}). A request that dies anywhere after the note leaves a change that
- * its retry or the sweeper finishes (DESIGN.md 4a); stage 2 skips a repeated entry by the
+ * its retry or the sweeper finishes (docs/design.md, the faults); stage 2 skips a repeated entry by the
  * membership version (P2).
  *
  * <p>Where a change falls in the conversation is a seq: an added member sees the messages after

@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
  * How far each member has read each conversation, and how far that was announced (ReadMoved on
  * chat.reads). Both move forward only, by compare-and-set; everything up to the announced position
  * was announced at least once, so what lies between it and the read position is what a request
- * that died left unannounced (DESIGN.md 4a).
+ * that died left unannounced (docs/design.md, the faults).
  */
 public interface ReadCursors {
 

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * and announces it: the caller's other devices get a read entry, the senders of the newly read
  * messages a receipt entry. A read that will move the position, or finds some of it unannounced, is
  * noted for the sweeper before its first write, so an announcement lost with a request that died is
- * made by the retry or the sweeper (DESIGN.md 4a). One that finds nothing to do costs plain reads
+ * made by the retry or the sweeper (docs/design.md, the faults). One that finds nothing to do costs plain reads
  * only: every member's reads share the conversation's partition, and Paxos rounds on it are dear.
  */
 @Service

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code GET /conversations/{id}/messages/{seq}/receipts}: who has read a message, derived from
- * the members' read positions (DESIGN.md idea 6): a member has read message s when their
+ * the members' read positions (docs/design.md, "The ideas"): a member has read message s when their
  * read_seq >= s. There is no row per message per reader. The audience of a message is the current
  * members who were members when it was sent, less its sender.
  */

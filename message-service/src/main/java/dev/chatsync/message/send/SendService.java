@@ -7,10 +7,13 @@ import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
 import dev.chatsync.message.send.SendDedup.Key;
 import dev.chatsync.message.send.SendPath.Outcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
@@ -25,7 +28,7 @@ import reactor.core.publisher.Mono;
 @Service
 public class SendService {
 
-  private static final Log log = LogFactory.getLog(SendService.class);
+  private static final Logger log = LoggerFactory.getLogger(SendService.class);
   private static final Pattern MESSAGE_TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,31}");
 
   private final Membership membership;
@@ -33,9 +36,14 @@ public class SendService {
   private final MessagePublisher publisher;
   private final MessageProperties properties;
   private final SendAdmission admission;
+  /** Sends stored by this instance, from the request to the answer (a forwarded send counts where it was stored). */
+  private final Timer created;
+  private final Timer repeated;
 
   SendService(Membership membership, SendPath path, MessagePublisher publisher, MessageProperties properties,
-      SendAdmission admission) {
+      SendAdmission admission, MeterRegistry meters) {
+    this.created = sendTimer(meters, "created");
+    this.repeated = sendTimer(meters, "repeated");
     this.membership = membership;
     this.path = path;
     this.publisher = publisher;
@@ -48,6 +56,7 @@ public class SendService {
     if (invalid != null) {
       return Mono.error(invalid);
     }
+    long started = System.nanoTime();
     Key key = new Key(conversationId, caller.userId(), request.clientMsgId());
     String type = request.type() == null ? "text" : request.type();
     // Admitted before anything is read or written: a refused send leaves nothing behind. Its place
@@ -56,7 +65,19 @@ public class SendService {
     return admission.admit(membership.require(conversationId, caller.userId())
             .then(Mono.defer(() -> path.send(caller, key, type, request.body()))))
         .flatMap(outcome -> outcome.created() && outcome.storedHere() ? publish(outcome.message()).thenReturn(outcome)
-            : Mono.just(outcome));
+            : Mono.just(outcome))
+        .doOnNext(outcome -> {
+          if (outcome.storedHere()) {
+            (outcome.created() ? created : repeated).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          }
+        });
+  }
+
+  private static Timer sendTimer(MeterRegistry meters, String outcome) {
+    return Timer.builder("chat.sends").tag("outcome", outcome)
+        .description("Sends answered: created (a new message, stored) or repeated (a retry of a stored one)")
+        .publishPercentileHistogram()
+        .register(meters);
   }
 
   /** A failed publish is not the sender's problem: the message is stored and will be republished. */
@@ -64,7 +85,8 @@ public class SendService {
     return publisher.publish(new MessageAppended(message.conversationId(), message.seq(), message.messageId(),
             message.senderId(), message.sentAt().toEpochMilli()))
         .onErrorResume(failure -> {
-          log.warn("publishing " + message.conversationId() + "/" + message.seq() + " failed; the republisher will: " + failure);
+          log.atWarn().addKeyValue("conversationId", message.conversationId()).addKeyValue("userId", message.senderId())
+              .log("publishing " + message.conversationId() + "/" + message.seq() + " failed; the republisher will: " + failure);
           return Mono.empty();
         });
   }

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * and gives it a deadline for starting its conditional writes. The sweeper looks at a change only
  * after its grace; by then, as seen from any instance, the change's writes have landed or never
  * will (the {@link WriteMargin}), so the sweeper's decision cannot be overtaken by a request that
- * stalled (DESIGN.md 4a) and woke up after the change was judged finished.
+ * stalled (docs/design.md, the faults) and woke up after the change was judged finished.
  */
 @Component
 public class ChangeJournal {

@@ -21,7 +21,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * DESIGN.md 4a: a membership or read change whose request died half-way, and that the client never
+ * docs/design.md, the faults: a membership or read change whose request died half-way, and that the client never
  * retries, is finished here. Every change was noted in {@link RecentChanges} before its first
  * write; once its grace has passed, this sweep asks the change's {@link ChangeFinisher} to finish
  * what the member row's markers say is left: settle the join point, write the conversation list,

@@ -2,7 +2,7 @@ package dev.chatsync.message.timeline;
 
 import java.time.Instant;
 
-/** A message in a conversation's storage timeline, as API.md shows it. */
+/** A message in a conversation's storage timeline, as docs/api.md shows it. */
 public record Message(
     String conversationId, long seq, String messageId, String clientMsgId, String senderId, String type, String body,
     Instant sentAt) {}

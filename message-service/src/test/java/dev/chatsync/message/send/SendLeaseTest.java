@@ -11,6 +11,7 @@ import dev.chatsync.message.conversation.InMemoryConversationStore;
 import dev.chatsync.message.timeline.InMemoryMessageStore;
 import dev.chatsync.message.timeline.Message;
 import dev.chatsync.message.timeline.MessageDraft;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -66,7 +67,7 @@ class SendLeaseTest {
     SendPath consensus = new ConsensusSends(messages, dedup, (id, at) -> Mono.empty(), TestProperties.messages(16384, 100, LEASE),
         new WriteMargin(REQUEST_TIMEOUT, SKEW));
     SendService sender = new SendService(new Membership(conversations), consensus, event -> Mono.empty(),
-        TestProperties.messages(16384, 100, LEASE), SendAdmissionTest.admitsAll());
+        TestProperties.messages(16384, 100, LEASE), SendAdmissionTest.admitsAll(), new SimpleMeterRegistry());
 
     sender.send(new Caller("alice", "phone"), "c1", new SendMessageRequest("m1", null, "hi")).block();
 

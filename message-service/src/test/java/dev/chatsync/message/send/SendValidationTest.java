@@ -7,6 +7,7 @@ import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.message.TestProperties;
 import dev.chatsync.message.conversation.InMemoryConversationStore;
 import dev.chatsync.message.timeline.Message;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.ErrorResponseException;
@@ -18,7 +19,7 @@ class SendValidationTest {
   private final SendService sender = new SendService(new Membership(new InMemoryConversationStore()),
       (caller, key, type, body) -> Mono.error(new AssertionError("must not store")),
       event -> Mono.error(new AssertionError("must not publish")),
-      TestProperties.messages(10, 100, Duration.ofSeconds(15)), SendAdmissionTest.admitsAll());
+      TestProperties.messages(10, 100, Duration.ofSeconds(15)), SendAdmissionTest.admitsAll(), new SimpleMeterRegistry());
   private final Caller alice = new Caller("alice", "phone");
 
   @Test

@@ -35,7 +35,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Membership and read changes whose request died half-way, and that nobody retries: the sweeper
- * finishes them (DESIGN.md 4a; P1 for the dual writes to Cassandra and Kafka, P6 for the join
+ * finishes them (docs/design.md, the faults; P1 for the dual writes to Cassandra and Kafka, P6 for the join
  * point). The request is killed right after a chosen step, so Cassandra holds exactly what a kill
  * there leaves. Real Cassandra and Kafka; a short grace, so that the sweeper comes soon.
  */

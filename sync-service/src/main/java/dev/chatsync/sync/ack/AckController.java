@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** {@code POST /ack}: a batched delivery ACK for the calling device (DESIGN.md idea 4). */
+/** {@code POST /ack}: a batched delivery ACK for the calling device (docs/design.md, "The ideas"). */
 @RestController
 class AckController {
 

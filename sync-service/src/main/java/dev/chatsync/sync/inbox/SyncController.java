@@ -3,6 +3,7 @@ package dev.chatsync.sync.inbox;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.InFlightLimit;
 import dev.chatsync.contracts.web.Problems;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -19,9 +20,12 @@ class SyncController {
    * want of a store connection.
    */
   private final InFlightLimit pages;
+  /** 410s: devices that were away longer than the inbox keeps entries, and rebuild from history. */
+  private final Counter expired;
 
   SyncController(SyncService sync, InboxProperties properties, MeterRegistry meters) {
     this.sync = sync;
+    this.expired = CursorExpiries.counter(meters, "sync");
     this.pages = new InFlightLimit(properties.maxPagesInFlight(), "chat.inbox.max-pages-in-flight", "chat.sync.pages",
         "/sync pages", meters);
   }
@@ -29,7 +33,8 @@ class SyncController {
   @GetMapping("/api/v1/sync")
   Mono<SyncPage> sync(Caller caller, @RequestParam(required = false) Long after, @RequestParam(required = false) Integer limit) {
     SyncService.PageRequest request = SyncService.PageRequest.of(after, limit);
-    return pages.admit(Mono.defer(() -> sync.sync(caller, request)), () -> Problems.overloaded(
+    return pages.admit(Mono.defer(() -> sync.sync(caller, request)).doOnError(CursorExpiries::is, gone -> expired.increment()),
+        () -> Problems.overloaded(
         "This instance has as many /sync pages in flight as it takes; retry after Retry-After seconds from the same cursor."));
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * An inbox entry as a device receives it (API.md, "Sync"). Which fields are set depends on the kind:
+ * An inbox entry as a device receives it (docs/api.md, "Sync"). Which fields are set depends on the kind:
  * <ul>
  *   <li>{@code message}: {@code message};
  *   <li>{@code read}: {@code upTo}, how far the user has read the conversation (on some device);

@@ -56,7 +56,7 @@ public class SyncService {
 
   /**
    * The entries after {@code after}, without acknowledging anything: for the stream, where a
-   * socket write proves no delivery (DESIGN.md idea 4).
+   * socket write proves no delivery (docs/design.md, "The ideas").
    *
    * <p>A cursor below the inbox's low-water mark (or above its head: a cursor from before a
    * rebuild) is answered 410 from the one small read of the bounds, whatever lies below it (P7: a

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code chat.stream.*}.
  *
- * @param heartbeat how often a stream sends a comment line (API.md: at least every 15 s); each
+ * @param heartbeat how often a stream sends a comment line (docs/api.md: at least every 15 s); each
  *     heartbeat also re-reads the inbox, so a lost notification delays an entry by at most this
  * @param pageSize how many entries a stream reads from the inbox at a time
  * @param notifyLinger how long the instance goes on following a partition of the inbox

@@ -3,11 +3,16 @@ package dev.chatsync.sync.stream;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.sync.ack.DeviceCursors;
+import dev.chatsync.sync.inbox.CursorExpiries;
 import dev.chatsync.sync.inbox.SyncEntry;
 import dev.chatsync.sync.inbox.SyncService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
@@ -27,7 +32,7 @@ import reactor.core.publisher.Mono;
 @Service
 public class StreamService {
 
-  private static final Log log = LogFactory.getLog(StreamService.class);
+  private static final Logger log = LoggerFactory.getLogger(StreamService.class);
   private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final AtomicLong failedReads = new AtomicLong();
@@ -39,13 +44,21 @@ public class StreamService {
   private final StreamProperties properties;
   private final StreamDrain drain;
 
+  private final AtomicInteger open = new AtomicInteger();
+  private final Counter pushed;
+  private final Counter expired;
+
   StreamService(SyncService inbox, InboxWakeups wakeups, DeviceCursors cursors, StreamProperties properties,
-      StreamDrain drain) {
+      StreamDrain drain, MeterRegistry meters) {
     this.inbox = inbox;
     this.wakeups = wakeups;
     this.cursors = cursors;
     this.properties = properties;
     this.drain = drain;
+    Gauge.builder("chat.stream.open", open, AtomicInteger::get).description("Streams open on this instance").register(meters);
+    this.pushed = Counter.builder("chat.stream.entries.pushed")
+        .description("Inbox entries sent on streams (the backlog replayed on open included)").register(meters);
+    this.expired = CursorExpiries.counter(meters, "stream");
   }
 
   private enum Reason { OPEN, NOTIFIED, HEARTBEAT }
@@ -90,10 +103,16 @@ public class StreamService {
           // A heartbeat also reads: it is the bound on how long a lost notification delays.
           case HEARTBEAT -> readAfter(caller.userId(), lastSent, null).concatWith(Mono.just(HEARTBEAT));
         }, 1)
-        .onErrorResume(ErrorResponseException.class, expired -> Mono.just(ServerSentEvent.builder()
-            .event("cursor-expired").data((Object) expired.getBody()).build()))
+        .onErrorResume(ErrorResponseException.class, gone -> {
+          if (CursorExpiries.is(gone)) {
+            expired.increment();
+          }
+          return Mono.just(ServerSentEvent.builder().event("cursor-expired").data((Object) gone.getBody()).build());
+        })
         // Between events, never inside a page: the device's Last-Event-ID is the last entry it got.
-        .takeUntilOther(drain.draining());
+        .takeUntilOther(drain.draining())
+        .doOnSubscribe(subscribed -> open.incrementAndGet())
+        .doFinally(ended -> open.decrementAndGet());
   }
 
   /**
@@ -106,7 +125,10 @@ public class StreamService {
         .expand(page -> page.hasMore() ? inbox.page(userId, page.nextAfter(), properties.pageSize(), knownHead) : Mono.empty())
         .concatMapIterable(page -> page.entries())
         .filter(entry -> entry.seq() > lastSent.get())
-        .doOnNext(entry -> lastSent.set(entry.seq()))
+        .doOnNext(entry -> {
+          lastSent.set(entry.seq());
+          pushed.increment();
+        })
         .map(StreamService::event)
         .onErrorResume(failure -> !(failure instanceof ErrorResponseException), failure -> readFailed(userId, lastSent, failure));
   }
@@ -123,8 +145,9 @@ public class StreamService {
     long last = lastFailureLogged.get();
     // One line per interval for the whole instance: a store that is away fails every stream's reads.
     if (now - last >= FAILURE_LOG_INTERVAL_NANOS && lastFailureLogged.compareAndSet(last, now)) {
-      log.warn(failures + " stream inbox reads failed since the last such line (the latest for " + userId + " after "
-          + lastSent.get() + "); each stream reads again at its next notification or heartbeat: " + failure);
+      log.atWarn().addKeyValue("userId", userId).log(failures + " stream inbox reads failed since the last such line (the latest"
+          + " for " + userId + " after " + lastSent.get() + "); each stream reads again at its next notification or heartbeat: "
+          + failure);
       failedReads.addAndGet(-failures);
     }
     return Flux.empty();

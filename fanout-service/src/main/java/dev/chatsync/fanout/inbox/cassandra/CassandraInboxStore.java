@@ -17,6 +17,8 @@ import dev.chatsync.fanout.inbox.InboxPlan;
 import dev.chatsync.fanout.inbox.InboxState;
 import dev.chatsync.fanout.inbox.InboxStore;
 import dev.chatsync.fanout.inbox.PlannedEntry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import dev.chatsync.contracts.InboxKind;
@@ -74,8 +76,13 @@ class CassandraInboxStore implements InboxStore {
   private final PreparedStatement insertEntry;
   private final PreparedStatement startGeneration;
 
-  CassandraInboxStore(CqlSession session, FanoutProperties properties) {
+  /** Rows written, repeats of a retried or replayed write included (they are the same rows). */
+  private final Counter entriesWritten;
+
+  CassandraInboxStore(CqlSession session, FanoutProperties properties, MeterRegistry meters) {
     this.session = session;
+    this.entriesWritten = Counter.builder("chat.inbox.entries.written")
+        .description("Inbox entries written by stage 2 (a rewrite of the same entry counts again)").register(meters);
     this.ttlSeconds = Math.toIntExact(properties.inboxTtl().toSeconds());
     this.reservations = new InboxReservations(session);
     this.list = new ConversationListUpdates(session.prepare(ConversationListUpdates.DELIVERED),
@@ -275,7 +282,10 @@ class CassandraInboxStore implements InboxStore {
     Instant createdAt = Instant.ofEpochMilli(plannedAtMicros / 1_000);
     List<BatchableStatement<?>> rows = new ArrayList<>(entries.size());
     entries.forEach(planned -> rows.add(insertEntry(userId, planned, createdAt)));
-    return executeAll(rows).thenCompose(written -> executeAll(list.of(userId, entries, plannedAtMicros)));
+    return executeAll(rows).thenCompose(written -> {
+      entriesWritten.increment(entries.size());
+      return executeAll(list.of(userId, entries, plannedAtMicros));
+    });
   }
 
   /** Absent values stay unset: a bound null would write a tombstone into every entry. */

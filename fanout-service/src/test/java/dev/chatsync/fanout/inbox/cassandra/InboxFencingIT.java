@@ -12,6 +12,7 @@ import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.inbox.Arrival;
 import dev.chatsync.fanout.inbox.InboxState;
 import dev.chatsync.fanout.inbox.PlannedEntry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -119,7 +120,7 @@ class InboxFencingIT {
     stalled.known.remember(user, new InboxState(true, head, 0, InboxReservations.BLOCK, System.currentTimeMillis() * 1000,
         Map.of(), Map.of(conversation, 2L), List.of(), 0), (old, now) -> now);
 
-    long base = new CassandraInboxStore(cql, properties).startGeneration(user, 0).toCompletableFuture().join();
+    long base = new CassandraInboxStore(cql, properties, new SimpleMeterRegistry()).startGeneration(user, 0).toCompletableFuture().join();
     // It wakes and writes a poll that takes it past the old reservation.
     stalled.append(message(3, 2), message(4, 3), message(5, 4), message(6, 5));
 
@@ -178,7 +179,7 @@ class InboxFencingIT {
 
   /** One stage-2 owner: the store, and what it remembers of the inboxes of its partition. */
   private final class Writer {
-    final CassandraInboxStore store = new CassandraInboxStore(cql, properties);
+    final CassandraInboxStore store = new CassandraInboxStore(cql, properties, new SimpleMeterRegistry());
     final Memo<String, InboxState> known = new Memo<>(100);
 
     OptionalLong append(Arrival... arrivals) {

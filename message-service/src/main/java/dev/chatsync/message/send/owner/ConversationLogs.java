@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
  */
 public class ConversationLogs {
 
-  private static final Log log = LogFactory.getLog(ConversationLogs.class);
+  private static final Logger log = LoggerFactory.getLogger(ConversationLogs.class);
 
   /**
    * The most sends one batch writes: also how far a stalled owner's unrecorded writes can reach
@@ -209,8 +209,9 @@ public class ConversationLogs {
   private void writeAgain(ConversationLog conversation, List<Waiting> batch, List<Message> messages, int attempt,
       Throwable failure) {
     if (attempt == 1 || attempt % 10 == 0) {
-      log.warn("writing a batch of " + batch.size() + " sends into " + conversation.conversationId + " failed (attempt "
-          + attempt + "); writing it again while the lease holds: " + failure);
+      log.atWarn().addKeyValue("conversationId", conversation.conversationId).log("writing a batch of " + batch.size()
+          + " sends into " + conversation.conversationId + " failed (attempt " + attempt + "); writing it again while the"
+          + " lease holds: " + failure);
     }
     Mono.delay(RETRY_DELAY).subscribe(tick -> writeBatch(conversation, batch, messages, attempt + 1));
   }
@@ -227,7 +228,8 @@ public class ConversationLogs {
       rest = conversation.retire(batch);
     }
     if (failure != null) {
-      log.warn("a batch of " + batch.size() + " sends into " + conversation.conversationId + " failed: " + failure);
+      log.atWarn().addKeyValue("conversationId", conversation.conversationId)
+          .log("a batch of " + batch.size() + " sends into " + conversation.conversationId + " failed: " + failure);
     }
     RuntimeException answer = Problems.unavailable("Storing the message into " + conversation.conversationId
         + " did not finish; retry with the same clientMsgId.");

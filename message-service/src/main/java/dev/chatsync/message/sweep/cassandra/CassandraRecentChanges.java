@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.Optional;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
 @Repository
 class CassandraRecentChanges implements RecentChanges {
 
-  private static final Log log = LogFactory.getLog(CassandraRecentChanges.class);
+  private static final Logger log = LoggerFactory.getLogger(CassandraRecentChanges.class);
 
   private final CqlSession session;
   private final PreparedStatement insert;
@@ -59,8 +59,9 @@ class CassandraRecentChanges implements RecentChanges {
     Optional<ChangeKind> kind = ChangeKind.fromWire(row.getString("kind"));
     if (kind.isEmpty()) {
       unknownKinds.increment();
-      log.warn("skipping a change of kind '" + row.getString("kind") + "' noted for " + userId + " in " + conversationId
-          + ": this version cannot finish it (an instance of the version that noted it will)");
+      log.atWarn().addKeyValue("conversationId", conversationId).addKeyValue("userId", userId)
+          .log("skipping a change of kind '" + row.getString("kind") + "' noted for " + userId + " in " + conversationId
+              + ": this version cannot finish it (an instance of the version that noted it will)");
       return null;
     }
     // A row without its time (never written so): noted at the latest in its minute's last instant.

@@ -22,15 +22,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
 @Repository
 class CassandraMessageStore implements MessageStore {
 
-  private static final Log log = LogFactory.getLog(CassandraMessageStore.class);
+  private static final Logger log = LoggerFactory.getLogger(CassandraMessageStore.class);
   private static final String COLUMNS = "seq, message_id, client_msg_id, sender_id, type, body, sent_at";
 
   private final CqlSession session;
@@ -111,8 +111,8 @@ class CassandraMessageStore implements MessageStore {
    */
   private Mono<Void> moveHint(String conversationId, long seq) {
     return execute(updateHint.bind(seq, conversationId)).then().onErrorResume(failure -> {
-      log.warn("moving the head hint of " + conversationId + " to " + seq + " failed; readers start from an older bucket: "
-          + failure);
+      log.atWarn().addKeyValue("conversationId", conversationId).log("moving the head hint of " + conversationId + " to "
+          + seq + " failed; readers start from an older bucket: " + failure);
       return Mono.empty();
     });
   }

@@ -17,14 +17,14 @@ import dev.chatsync.message.timeline.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 public class CassandraOwnedTimeline implements OwnedTimeline {
 
-  private static final Log log = LogFactory.getLog(CassandraOwnedTimeline.class);
+  private static final Logger log = LoggerFactory.getLogger(CassandraOwnedTimeline.class);
   private static final String COLUMNS = "seq, message_id, client_msg_id, sender_id, type, body, sent_at";
 
   private final CqlSession session;
@@ -107,8 +107,8 @@ public class CassandraOwnedTimeline implements OwnedTimeline {
    */
   private Mono<Void> moveHint(String conversationId, long seq, long timestamp) {
     return execute(updateHint.bind(seq, conversationId).setQueryTimestamp(timestamp)).then().onErrorResume(failure -> {
-      log.warn("moving the head hint of " + conversationId + " to " + seq + " failed; readers start from an older bucket: "
-          + failure);
+      log.atWarn().addKeyValue("conversationId", conversationId).log("moving the head hint of " + conversationId + " to "
+          + seq + " failed; readers start from an older bucket: " + failure);
       return Mono.empty();
     });
   }
