@@ -1,17 +1,19 @@
 package dev.chatsync.gateway.auth;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
-import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWKSecurityContext;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
@@ -20,6 +22,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.MalformedURLException;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -63,10 +66,11 @@ final class TokenDecoder implements ReactiveJwtDecoder {
 
   static TokenDecoder of(AuthProperties properties) {
     ReactiveJwtDecoder hmac = properties.hasSecret() ? hmacDecoder(properties) : null;
-    Function<SignedJWT, Flux<JWK>> keys = properties.jwkSetUri() != null ? jwks(properties)
-        : properties.publicKey() != null && !properties.publicKey().isBlank() ? fixed(parsePublicKey(properties.publicKey()))
-        : null;
-    ReactiveJwtDecoder signatures = keys == null ? null : signatureDecoder(keys, properties);
+    ReactiveJwtDecoder signatures = properties.jwkSetUri() != null
+        ? signatureDecoder(jwks(properties), new JWSVerificationKeySelector<>(SIGNATURES, new JWKSecurityContextJWKSet()), properties)
+        : properties.publicKey() != null && !properties.publicKey().isBlank()
+            ? signatureDecoder(jwt -> Flux.empty(), fixed(parsePublicKey(properties.publicKey())), properties)
+            : null;
     return new TokenDecoder(hmac, signatures);
   }
 
@@ -86,7 +90,10 @@ final class TokenDecoder implements ReactiveJwtDecoder {
       return hmac.decode(token);
     }
     if (SIGNATURES.contains(algorithm) && signatures != null) {
-      return signatures.decode(token);
+      // Spring wraps a failure to get the keys (the provider away, the refetch rate-limited, an
+      // unknown kid) in an IllegalStateException, which would be a 500: the token is not verified.
+      return signatures.decode(token).onErrorMap(IllegalStateException.class,
+          failure -> new BadJwtException("The token's key could not be obtained: " + failure.getMessage(), failure));
     }
     return Mono.error(new BadJwtException("Tokens signed with " + algorithm + " are not accepted here"));
   }
@@ -99,11 +106,11 @@ final class TokenDecoder implements ReactiveJwtDecoder {
     return decoder;
   }
 
-  private static ReactiveJwtDecoder signatureDecoder(Function<SignedJWT, Flux<JWK>> keys, AuthProperties properties) {
-    // The builder takes one algorithm; the key selector is given both.
+  /** The builder takes one algorithm; the key selector is given both. */
+  private static ReactiveJwtDecoder signatureDecoder(Function<SignedJWT, Flux<JWK>> keys,
+      JWSKeySelector<JWKSecurityContext> selector, AuthProperties properties) {
     NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys)
-        .jwtProcessorCustomizer(processor ->
-            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(SIGNATURES, new JWKSecurityContextJWKSet())))
+        .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(selector))
         .build();
     decoder.setJwtValidator(TokenValidation.of(properties));
     return decoder;
@@ -134,9 +141,16 @@ final class TokenDecoder implements ReactiveJwtDecoder {
         .flatMapIterable(found -> found);
   }
 
-  private static Function<SignedJWT, Flux<JWK>> fixed(JWK key) {
-    JWKSet set = new JWKSet(key);
-    return jwt -> Flux.fromIterable(selectorFor(jwt).select(set));
+  /** The one configured key, whatever kid a token names (it has none to match), for RS256 or ES256 as its type is. */
+  private static JWSKeySelector<JWKSecurityContext> fixed(JWK key) {
+    Key publicKey;
+    try {
+      publicKey = key instanceof RSAKey rsa ? rsa.toRSAPublicKey() : ((ECKey) key).toECPublicKey();
+    } catch (JOSEException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    return (header, context) -> SIGNATURES.contains(header.getAlgorithm())
+        && key.getKeyType().equals(KeyType.forAlgorithm(header.getAlgorithm())) ? List.of(publicKey) : List.of();
   }
 
   /** The keys of the token's type and {@code kid} (only RS256 and ES256 tokens get here). */

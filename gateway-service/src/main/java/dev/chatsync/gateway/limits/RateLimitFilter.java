@@ -88,7 +88,9 @@ class RateLimitFilter implements GlobalFilter, Ordered {
     List<Limit> limits = new ArrayList<>(3);
     List<String> keys = new ArrayList<>(3);
     add(limits, keys, userRequests, user);
-    String path = request.getPath().value();
+    // Decoded, as the routes and the services match it: /m%65ssages is a send too, and an encoded
+    // spelling of a conversation id counts against the same bucket.
+    String path = UriUtils.decode(request.getPath().value(), StandardCharsets.UTF_8);
     String conversation = sendTarget(request.getMethod(), path);
     if (conversation != null) {
       add(limits, keys, userSends, user);
@@ -115,14 +117,13 @@ class RateLimitFilter implements GlobalFilter, Ordered {
     }
   }
 
-  /** The conversation of a send ({@code POST /api/v1/conversations/{id}/messages}), else null. */
+  /** The conversation of a send ({@code POST /api/v1/conversations/{id}/messages}, decoded path), else null. */
   static String sendTarget(HttpMethod method, String path) {
     if (!HttpMethod.POST.equals(method) || !path.startsWith(CONVERSATIONS) || !path.endsWith(MESSAGES)) {
       return null;
     }
     String id = path.substring(CONVERSATIONS.length(), path.length() - MESSAGES.length());
-    // Decoded, so that an encoded spelling of the same id counts against the same bucket.
-    return id.isEmpty() || id.indexOf('/') >= 0 ? null : UriUtils.decode(id, StandardCharsets.UTF_8);
+    return id.isEmpty() || id.indexOf('/') >= 0 ? null : id;
   }
 
   private static Mono<Void> refuse(ServerWebExchange exchange, Refusal refusal) {
@@ -135,7 +136,7 @@ class RateLimitFilter implements GlobalFilter, Ordered {
 
   @Override
   public int getOrder() {
-    // First of all: a refused request costs nothing else.
+    // Before routing, with the identity relay and the size check: a refused request reaches no service.
     return Ordered.HIGHEST_PRECEDENCE;
   }
 }

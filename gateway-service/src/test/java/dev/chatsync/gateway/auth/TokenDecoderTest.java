@@ -72,7 +72,8 @@ class TokenDecoderTest {
   private static String token(JWSAlgorithm algorithm, JWSSigner signer) throws JOSEException {
     JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("alice").issueTime(new Date())
         .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader(algorithm), claims);
+    // Providers stamp a kid; a configured key has none and is used whatever kid a token names.
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID("provider-key-7").build(), claims);
     jwt.sign(signer);
     return jwt.serialize();
   }
