@@ -34,8 +34,8 @@ class RateLimitFilter implements GlobalFilter, Ordered {
   private static final String MESSAGES = "/messages";
   private static final String STREAM = "/api/v1/stream";
 
-  /** One limit: its buckets, what it is called in metrics, and how a client is told about it. */
-  record Limit(String name, TokenBuckets buckets, String description, Counter refused) {}
+  /** One limit: its buckets, how a client is told about it, and its refusals' counter. */
+  record Limit(TokenBuckets buckets, String description, Counter refused) {}
 
   private final boolean enabled;
   private final Limit userRequests;
@@ -62,7 +62,7 @@ class RateLimitFilter implements GlobalFilter, Ordered {
     }
     Counter refused = Counter.builder("chat.gateway.rate.limited").tag("limit", name)
         .description("Requests refused with 429 by this limit").register(meters);
-    return new Limit(name, new TokenBuckets(permits, period, nanoTime), "At most " + permits + " " + unit, refused);
+    return new Limit(new TokenBuckets(permits, period, nanoTime), "At most " + permits + " " + unit, refused);
   }
 
   /** The limit that turned a request away, and how long until it would admit one. */

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * One token bucket per key (a user, a conversation), in this instance's memory: {@code permits}
  * per {@code period}, refilled continuously, at most {@code permits} saved up (the burst). A
- * bucket that has filled up again is forgotten, so memory holds only the keys active within the
- * last period.
+ * bucket that has filled up again is forgotten (a sweep each period), so memory holds only the
+ * keys active within the last two periods.
  */
 final class TokenBuckets {
 
