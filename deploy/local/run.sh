@@ -52,6 +52,7 @@ cat <<BANNER
 
   Gateway:    $gateway   (API under $gateway/api/v1, see docs/api.md)
   Demo:       $gateway/   (a chat client; each browser tab is a device of its own)
+  API docs:   $gateway/api/v1/docs   (the OpenAPI description: $gateway/api/v1/openapi.json)
   Dev token:  curl -s -X POST $gateway/api/v1/dev/tokens -H 'Content-Type: application/json' -d '{"userId":"alice"}'
   Logs:       $LOG_DIR
   Stop:       Ctrl-C$([[ "${1:-}" == --detach ]] && echo " is not available (detached): $LOCAL_DIR/run.sh stop")

@@ -18,6 +18,8 @@ export SPRING_CASSANDRA_CONTACT_POINTS="127.0.0.1:$CHAT_CASSANDRA_PORT"
 
 # The demo client's browser test needs Chromium and chromedriver (installed once, if missing).
 deploy/local/browser.sh
+# The API description's linter (Spectral, from npm; installed once, if missing).
+deploy/local/spectral.sh
 
 # A fresh cluster every run: tests must not depend on what an earlier run left behind.
 deploy/local/infra.sh stop

@@ -1,6 +1,7 @@
 package dev.chatsync.fanout;
 
 import dev.chatsync.contracts.kafka.ChatKafkaConfiguration;
+import dev.chatsync.contracts.tracing.ChatTracingConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -18,7 +19,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(ChatKafkaConfiguration.class)
+@Import({ChatKafkaConfiguration.class, ChatTracingConfiguration.class})
 public class FanoutApplication {
 
   public static void main(String[] args) {

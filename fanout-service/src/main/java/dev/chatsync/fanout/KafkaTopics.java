@@ -5,6 +5,7 @@ import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.TopicProducer;
+import dev.chatsync.contracts.tracing.RecordTracing;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -14,18 +15,18 @@ import org.springframework.kafka.core.KafkaTemplate;
 class KafkaTopics {
 
   @Bean
-  TopicProducer<InboxAppend> inboxAppends(KafkaTemplate<String, byte[]> kafka) {
-    return new TopicProducer<>(Topics.INBOX_APPEND, kafka);
+  TopicProducer<InboxAppend> inboxAppends(KafkaTemplate<String, byte[]> kafka, RecordTracing tracing) {
+    return new TopicProducer<>(Topics.INBOX_APPEND, kafka, tracing);
   }
 
   @Bean
-  TopicProducer<InboxNotify> inboxNotifications(KafkaTemplate<String, byte[]> kafka) {
-    return new TopicProducer<>(Topics.INBOX_NOTIFIED, kafka);
+  TopicProducer<InboxNotify> inboxNotifications(KafkaTemplate<String, byte[]> kafka, RecordTracing tracing) {
+    return new TopicProducer<>(Topics.INBOX_NOTIFIED, kafka, tracing);
   }
 
   /** The republisher announces stranded messages again. */
   @Bean
-  TopicProducer<MessageAppended> messageEvents(KafkaTemplate<String, byte[]> kafka) {
-    return new TopicProducer<>(Topics.MESSAGE_APPENDED, kafka);
+  TopicProducer<MessageAppended> messageEvents(KafkaTemplate<String, byte[]> kafka, RecordTracing tracing) {
+    return new TopicProducer<>(Topics.MESSAGE_APPENDED, kafka, tracing);
   }
 }

@@ -29,9 +29,22 @@ final class ApiClient {
 
   private final int port;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  /** Whether the answers are held against the API description (a gateway's; a service serves none). */
+  private final boolean checked;
 
+  /** A client of the gateway on this port: every answer is checked against the API description it serves. */
   ApiClient(int port) {
+    this(port, true);
+  }
+
+  private ApiClient(int port, boolean checked) {
     this.port = port;
+    this.checked = checked;
+  }
+
+  /** A client of a service itself, as an attacker inside the network would call it (no API description). */
+  static ApiClient bypassingTheGateway(int servicePort) {
+    return new ApiClient(servicePort, false);
   }
 
   /** @param retryAfter the Retry-After header, or null */
@@ -70,6 +83,10 @@ final class ApiClient {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
     HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (checked) {
+      OpenApiContract.of(port).check(method, "/api/v1" + path, response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null), response.body());
+    }
     return new Response(response.statusCode(), response.body(), response.headers().firstValue("Retry-After").orElse(null));
   }
 
@@ -215,6 +232,9 @@ final class ApiClient {
         }
         Event event = events.poll(Math.min(left, 1_000_000_000L), TimeUnit.NANOSECONDS);
         if (event != null) {
+          if (api.checked) {
+            OpenApiContract.of(api.port).checkStreamEvent(event.kind(), event.data());
+          }
           return event;
         }
         if (ended.get() == null && seen.silentNanos() > SILENCE.toNanos()) {

@@ -1,6 +1,7 @@
 package dev.chatsync.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
@@ -12,14 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +37,7 @@ class ThinSliceIT {
 
   @BeforeAll
   static void startTheServices() throws Exception {
-    // With the JSON log lines a log collector would read (the Kubernetes base turns them on too).
-    system = LocalSystem.start("thin-slice", Map.of("CHAT_PROFILES", "local,json-logs"));
+    system = LocalSystem.start("thin-slice");
     api = new ApiClient(system.gatewayPort);
   }
 
@@ -145,7 +140,7 @@ class ThinSliceIT {
     Response forged = api.callWithHeaders("GET", "/conversations/" + conversationId + "/messages", null, Map.of("Authorization", "Bearer " + api.token(mallory), "X-Chat-Identity", "v1.forged.by.mallory.x"));
     assertThat(forged.status()).isEqualTo(403);
 
-    Response bypass = new ApiClient(system.messagePort).call("GET", "/conversations/" + conversationId + "/messages", null, null);
+    Response bypass = ApiClient.bypassingTheGateway(system.messagePort).call("GET", "/conversations/" + conversationId + "/messages", null, null);
     assertThat(bypass.status()).isEqualTo(401);
     assertThat(bypass.<String>json("$.type")).endsWith("/unauthenticated");
   }
@@ -235,61 +230,59 @@ class ThinSliceIT {
   }
 
   /**
-   * Every metric the dashboard and the alert rules under deploy/monitoring query is one the services
-   * expose, so neither can drift from the code.
+   * The API description is served by the gateway without a token, passes the OpenAPI linter
+   * (Spectral's OpenAPI rules, errors failing), describes every route with its problem responses and
+   * the stream's events, and has a page that shows it. (Every answer every system test gets is held
+   * against it besides: ApiClient.)
    */
   @Test
-  void theDashboardAndTheAlertsUseOnlyMetricsTheServicesExpose() throws Exception {
-    String conversationId = api.call("POST", "/conversations", alice,
-        "{\"type\":\"group\",\"title\":\"Metrics\",\"members\":[\"" + bob + "\"]}").json("$.conversationId");
-    try (ApiClient.Stream stream = api.stream(bob)) {
-      api.call("POST", "/conversations/" + conversationId + "/messages", alice, "{\"clientMsgId\":\"x-1\",\"body\":\"counted\"}");
-      assertThat(stream.next(Duration.ofSeconds(60)).kind()).isEqualTo("message");
-    }
-    assertThat(api.call("GET", "/sync", bob, null).status()).isEqualTo(200);
+  void theApiDescriptionIsServedWithoutATokenPassesTheLinterAndHasAPage() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> served = http.send(HttpRequest.newBuilder(URI.create(system.gateway() + "/openapi.json")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(served.statusCode()).isEqualTo(200);
+    String description = served.body();
+    assertThat(JsonPath.<String>read(description, "$.openapi")).startsWith("3.1");
+    Map<String, Object> paths = JsonPath.read(description, "$.paths");
+    assertThat(paths.keySet()).contains("/api/v1/conversations", "/api/v1/conversations/{conversationId}",
+        "/api/v1/conversations/{conversationId}/members", "/api/v1/conversations/{conversationId}/members/{userId}",
+        "/api/v1/conversations/{conversationId}/messages", "/api/v1/conversations/{conversationId}/read",
+        "/api/v1/conversations/{conversationId}/messages/{seq}/receipts", "/api/v1/sync", "/api/v1/ack", "/api/v1/stream",
+        "/api/v1/dev/tokens");
+    assertThat(JsonPath.<Map<String, Object>>read(description, "$.paths['/api/v1/conversations/{conversationId}/messages'].post.responses"))
+        .containsKeys("200", "201", "400", "401", "403", "404", "413", "429", "503");
+    assertThat(JsonPath.<Map<String, Object>>read(description, "$.paths['/api/v1/stream'].get.responses['200'].content"))
+        .containsKey("text/event-stream");
 
-    Set<String> exposed = new HashSet<>();
-    for (int port : List.of(system.gatewayPort, system.messagePort, system.fanoutPort, system.syncPort)) {
-      String scraped = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      scraped.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
-          .map(line -> line.split("[{ ]", 2)[0]).forEach(exposed::add);
-    }
-    Path monitoring = LocalSystem.REPO.resolve("deploy/monitoring");
-    String queries = String.join("\n", JsonPath.<List<String>>read(Files.readString(monitoring.resolve("grafana-dashboard.json")), "$..expr"))
-        + Files.readString(monitoring.resolve("alerts.yml"));
-    Set<String> used = new TreeSet<>();
-    Matcher metric = Pattern.compile("\\b(?:chat|kafka|http_server)_[a-z0-9_]+").matcher(queries);
-    while (metric.find()) {
-      used.add(metric.group());
-    }
-    // Created with the first dead letter (PoisonRecordIT shows it counted).
-    used.remove("chat_kafka_dead_letters_total");
+    // The check every answer of these tests goes through refuses what the description does not say.
+    OpenApiContract contract = OpenApiContract.of(system.gatewayPort);
+    String send = "/api/v1/conversations/c-1/messages";
+    assertThatThrownBy(() -> contract.check("POST", send, 418, "application/json", "{}")).hasMessageContaining("does not list");
+    assertThatThrownBy(() -> contract.check("POST", send, 201, "application/json", "{\"seq\":\"one\"}"))
+        .hasMessageContaining("breaks its described schema").hasMessageContaining("/seq");
+    assertThatThrownBy(() -> contract.check("POST", send, 400, "text/plain", "bad")).hasMessageContaining("does not list");
+    assertThatThrownBy(() -> contract.check("GET", "/api/v1/nowhere", 200, "application/json", "{}"))
+        .hasMessageContaining("no operation");
+    contract.check("POST", send, 201, "application/json", "{\"seq\":1,\"messageId\":\"m\"}");
 
-    assertThat(used).isNotEmpty();
-    assertThat(exposed).containsAll(used);
-  }
+    Path file = LocalSystem.REPO.resolve("system-tests/target/openapi.json");
+    Files.writeString(file, description);
+    Process lint = new ProcessBuilder("deploy/local/spectral.sh", "lint", file.toString(),
+        "--ruleset", "system-tests/spectral.yaml", "--format", "stylish", "--fail-severity", "error")
+        .directory(LocalSystem.REPO.toFile()).redirectErrorStream(true).start();
+    String report = new String(lint.getInputStream().readAllBytes());
+    int exit = lint.waitFor();
+    System.out.println("Spectral (spectral:oas) on the API description of " + paths.size() + " paths, exit " + exit + ":\n"
+        + (report.isBlank() ? "  no errors, no warnings" : report.strip()));
+    assertThat(exit).as("Spectral's errors:\n" + report).isZero();
 
-  @Test
-  void logLinesAreJsonAndNoneCarriesAMessageBodyOrAToken() throws Exception {
-    String body = "a private message " + UUID.randomUUID();
-    String conversationId = api.call("POST", "/conversations", alice,
-        "{\"type\":\"group\",\"title\":\"Private\",\"members\":[\"" + bob + "\"]}").json("$.conversationId");
-    assertThat(api.call("POST", "/conversations/" + conversationId + "/messages", alice,
-        "{\"clientMsgId\":\"p-1\",\"body\":\"" + body + "\"}").status()).isEqualTo(201);
-    await().atMost(Duration.ofSeconds(60)).until(() -> api.call("GET", "/sync", bob, null).body().contains(body));
-    String token = api.token(alice);
-
-    try (var files = Files.list(system.logs())) {
-      for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
-        List<String> lines = Files.readAllLines(log);
-        assertThat(lines).as(log + " carries no body or token").noneMatch(line -> line.contains(body) || line.contains(token));
-        List<String> json = lines.stream().filter(line -> line.startsWith("{")).toList();
-        assertThat(json).as(log + " has JSON lines").isNotEmpty()
-            .allSatisfy(line -> assertThat(JsonPath.<String>read(line, "$.service.name")).endsWith("-service"));
-        assertThat(lines).as(log + " has no plain log lines").noneMatch(line -> line.matches("^\\d{4}-\\d{2}-\\d{2}T.*"));
-      }
-    }
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(system.gateway() + "/docs")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("openapi.json").contains("swagger-ui-bundle.js");
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(system.gateway() + "/docs/assets/swagger-ui/swagger-ui-bundle.js"))
+        .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
   }
 }
+

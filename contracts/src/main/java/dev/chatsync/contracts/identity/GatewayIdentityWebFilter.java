@@ -22,6 +22,9 @@ public final class GatewayIdentityWebFilter implements WebFilter {
   private final String service;
 
   /** @param service this service's name, as the gateway's routes name it */
+  /** Where the service's API description is served (springdoc's default path). */
+  public static final String API_DESCRIPTION = "/v3/api-docs";
+
   public GatewayIdentityWebFilter(GatewayIdentity identity, String service) {
     this.identity = identity;
     this.service = service;
@@ -30,7 +33,9 @@ public final class GatewayIdentityWebFilter implements WebFilter {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
-    if (request.getPath().value().startsWith("/actuator/")) {
+    String path = request.getPath().value();
+    // Probes, scrapes and the service's API description (read by the gateway) come from inside the cluster.
+    if (path.startsWith("/actuator/") || path.startsWith(API_DESCRIPTION)) {
       return chain.filter(exchange);
     }
     Target target = new Target(request.getMethod().name(), request.getPath().value(), service);

@@ -7,10 +7,13 @@ import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.contracts.kafka.Received;
 import dev.chatsync.contracts.kafka.TopicProducer;
+import dev.chatsync.contracts.tracing.RecordTracing;
 import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.StageLag;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,9 +100,12 @@ class MessageExpander implements ConsumerSeekAware {
   });
 
   private final StageLag lag;
+  private final RecordTracing tracing;
 
   MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends,
-      TopicProducer<MessageAppended> events, DeadLetters deadLetters, FanoutProperties properties, MeterRegistry meters) {
+      TopicProducer<MessageAppended> events, DeadLetters deadLetters, FanoutProperties properties, MeterRegistry meters,
+      RecordTracing tracing) {
+    this.tracing = tracing;
     this.lag = new StageLag("expand", meters, Clock.systemUTC());
     this.timeline = timeline;
     this.progress = progress;
@@ -113,11 +119,24 @@ class MessageExpander implements ConsumerSeekAware {
         .register(meters);
   }
 
-  /** A conversation the poll announced: its announced messages, and the records that announced them. */
-  private record Announced(NavigableMap<Long, TimelineMessage> messages, List<ConsumerRecord<String, byte[]>> records) {
+  /**
+   * A conversation the poll announced: its announced messages, the records that announced them,
+   * and the span of each announcing record (its message's trace).
+   */
+  private record Announced(NavigableMap<Long, TimelineMessage> messages, List<ConsumerRecord<String, byte[]>> records,
+      NavigableMap<Long, Span> spans) {
 
     long newest() {
       return messages.lastKey();
+    }
+
+    /**
+     * The trace a message's records go in: its own event's, else (a message read from the
+     * timeline, announced by a later event only) that of the newest event, which caused the read.
+     */
+    Span spanOf(long seq) {
+      Span own = spans.get(seq);
+      return own != null ? own : spans.lastEntry().getValue();
     }
   }
 
@@ -131,14 +150,32 @@ class MessageExpander implements ConsumerSeekAware {
     Instant deadline = clock.instant().plus(pollBudget);
     Map<String, Announced> announced = new LinkedHashMap<>();
     List<Received<MessageAppended>> events = deadLetters.decode(Topics.MESSAGE_APPENDED, records);
-    for (Received<MessageAppended> received : events) {
-      MessageAppended event = received.value();
-      Announced conversation = announced.computeIfAbsent(event.conversationId(),
-          id -> new Announced(new TreeMap<>(), new ArrayList<>()));
-      conversation.records().add(received.record());
-      conversation.messages().put(event.seq(), new TimelineMessage(event.conversationId(), event.seq(), event.messageId(),
-          event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
+    List<Span> spans = new ArrayList<>(events.size());
+    try {
+      for (Received<MessageAppended> received : events) {
+        MessageAppended event = received.value();
+        Announced conversation = announced.computeIfAbsent(event.conversationId(),
+            id -> new Announced(new TreeMap<>(), new ArrayList<>(), new TreeMap<>()));
+        conversation.records().add(received.record());
+        conversation.messages().put(event.seq(), new TimelineMessage(event.conversationId(), event.seq(), event.messageId(),
+            event.senderId(), Instant.ofEpochMilli(event.sentAtMillis())));
+        Span span = tracing.start("fanout expand", received.record().headers())
+            .tag("conversationId", event.conversationId()).tag("seq", event.seq());
+        spans.add(span);
+        conversation.spans().put(event.seq(), span);
+      }
+      expandAnnounced(announced, deadline);
+    } catch (RuntimeException failure) {
+      spans.forEach(span -> span.error(failure));
+      throw failure;
+    } finally {
+      spans.forEach(Span::end);
     }
+    ack.acknowledge();
+    lag.finished(records);
+  }
+
+  private void expandAnnounced(Map<String, Announced> announced, Instant deadline) {
     Map<String, FanoutProgress.Position> fannedNow = eachAtOnce(announced.keySet(), this::fanned);
     Map<String, FanoutProgress.Position> behind = new LinkedHashMap<>();
     for (var conversation : announced.entrySet()) {
@@ -154,8 +191,6 @@ class MessageExpander implements ConsumerSeekAware {
       }
       behind = expandOnePage(behind, announced);
     }
-    ack.acknowledge();
-    lag.finished(records);
   }
 
   /** The rest of these conversations goes to a later poll: their newest announced message, announced again. */
@@ -164,7 +199,7 @@ class MessageExpander implements ConsumerSeekAware {
     for (String conversationId : conversations) {
       TimelineMessage newest = announced.get(conversationId).messages().lastEntry().getValue();
       sends.add(events.send(new MessageAppended(conversationId, newest.seq(), newest.messageId(), newest.senderId(),
-          newest.sentAt().toEpochMilli())));
+          newest.sentAt().toEpochMilli()), announced.get(conversationId).spanOf(newest.seq()).context()));
     }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
   }
@@ -214,7 +249,7 @@ class MessageExpander implements ConsumerSeekAware {
       // A page of a big group is many records: only as many messages as fit in a round go (at least one).
       List<TimelineMessage> handed = page.subList(0, Math.max(1, Math.min(page.size(),
           (ROUND_RECORDS - sends.size()) / Math.max(1, recipients.size()))));
-      sends.addAll(handOver(handed, recipients));
+      sends.addAll(handOver(handed, recipients, announced.get(conversationId)));
       reached.put(conversationId, handed.get(handed.size() - 1).seq());
     });
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
@@ -304,13 +339,15 @@ class MessageExpander implements ConsumerSeekAware {
     return run;
   }
 
-  private List<CompletableFuture<?>> handOver(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients) {
+  private List<CompletableFuture<?>> handOver(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients,
+      Announced announced) {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     for (TimelineMessage message : page) {
+      TraceContext trace = announced.spanOf(message.seq()).context();
       for (MemberDirectory.Recipient member : recipients) {
         if (member.receives(message.seq())) {
           sends.add(inboxAppends.send(InboxAppend.message(member.userId(), message.conversationId(), message.seq(),
-              message.messageId(), message.senderId(), message.sentAt().toEpochMilli())));
+              message.messageId(), message.senderId(), message.sentAt().toEpochMilli()), trace));
         }
       }
     }

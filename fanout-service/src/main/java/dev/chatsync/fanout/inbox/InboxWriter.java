@@ -7,8 +7,11 @@ import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.contracts.kafka.Received;
 import dev.chatsync.contracts.kafka.TopicProducer;
+import dev.chatsync.contracts.tracing.RecordTracing;
 import dev.chatsync.fanout.StageLag;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +25,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.support.Acknowledgment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,8 +56,12 @@ class InboxWriter implements ConsumerSeekAware {
   private static final int KNOWN_PER_PARTITION = 10_000;
 
   private final StageLag lag;
+  private final RecordTracing tracing;
+  private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
 
-  InboxWriter(InboxStore inboxes, TopicProducer<InboxNotify> notifications, DeadLetters deadLetters, MeterRegistry meters) {
+  InboxWriter(InboxStore inboxes, TopicProducer<InboxNotify> notifications, DeadLetters deadLetters, MeterRegistry meters,
+      RecordTracing tracing) {
+    this.tracing = tracing;
     this.inboxes = inboxes;
     this.notifications = notifications;
     this.deadLetters = deadLetters;
@@ -63,21 +72,51 @@ class InboxWriter implements ConsumerSeekAware {
   void write(List<ConsumerRecord<String, byte[]>> records, Acknowledgment ack) {
     Map<String, List<Arrival>> byUser = new LinkedHashMap<>();
     Map<String, Memo<String, InboxState>> memories = new LinkedHashMap<>();
-    for (Received<InboxAppend> received : deadLetters.decode(Topics.INBOX_APPEND, records)) {
-      String userId = received.value().userId();
-      byUser.computeIfAbsent(userId, user -> new ArrayList<>()).add(new Arrival(received.value(), received.offset()));
-      // Taken now, under the assignment this poll came with: if the partition moves while the poll
-      // runs, what the poll learns goes into a memory nobody reads again.
-      memories.computeIfAbsent(userId, user -> knownOf(received.record().partition()));
+    // Each record's span, in its message's trace; a user's notification goes in the trace of the
+    // user's newest record of the poll.
+    List<Traced> spans = new ArrayList<>();
+    Map<String, Span> newestOf = new HashMap<>();
+    try {
+      for (Received<InboxAppend> received : deadLetters.decode(Topics.INBOX_APPEND, records)) {
+        InboxAppend entry = received.value();
+        String userId = entry.userId();
+        byUser.computeIfAbsent(userId, user -> new ArrayList<>()).add(new Arrival(entry, received.offset()));
+        // Taken now, under the assignment this poll came with: if the partition moves while the poll
+        // runs, what the poll learns goes into a memory nobody reads again.
+        memories.computeIfAbsent(userId, user -> knownOf(received.record().partition()));
+        Span span = tracing.start("fanout inbox", received.record().headers()).tag("userId", userId)
+            .tag("conversationId", entry.conversationId()).tag("kind", entry.kind());
+        spans.add(new Traced(span, entry));
+        newestOf.put(userId, span);
+      }
+      List<CompletableFuture<?>> users = new ArrayList<>(byUser.size());
+      byUser.forEach((userId, entries) -> users.add(inboxes.append(userId, entries, memories.get(userId)).toCompletableFuture()
+          .thenCompose(head -> head.isPresent()
+              ? notifications.send(new InboxNotify(userId, head.getAsLong()), newestOf.get(userId).context())
+              : CompletableFuture.completedFuture(null))));
+      CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).join();
+      spans.forEach(this::written);
+    } catch (RuntimeException failure) {
+      spans.forEach(traced -> traced.span().error(failure));
+      throw failure;
+    } finally {
+      spans.forEach(traced -> traced.span().end());
     }
-    List<CompletableFuture<?>> users = new ArrayList<>(byUser.size());
-    byUser.forEach((userId, entries) -> users.add(inboxes.append(userId, entries, memories.get(userId)).toCompletableFuture()
-        .thenCompose(head -> head.isPresent()
-            ? notifications.send(new InboxNotify(userId, head.getAsLong()))
-            : CompletableFuture.completedFuture(null))));
-    CompletableFuture.allOf(users.toArray(CompletableFuture[]::new)).join();
     ack.acknowledge();
     lag.finished(records);
+  }
+
+  private record Traced(Span span, InboxAppend entry) {}
+
+  /** One line per entry at debug, in the entry's trace: where a message's trace shows it reached an inbox. */
+  private void written(Traced traced) {
+    if (log.isDebugEnabled()) {
+      InboxAppend entry = traced.entry();
+      try (Tracer.SpanInScope scope = tracing.inScope(traced.span())) {
+        log.atDebug().addKeyValue("userId", entry.userId()).addKeyValue("conversationId", entry.conversationId())
+            .log("inbox of {} holds {} {}/{}", entry.userId(), entry.kind(), entry.conversationId(), entry.conversationSeq());
+      }
+    }
   }
 
   private Memo<String, InboxState> knownOf(int partition) {

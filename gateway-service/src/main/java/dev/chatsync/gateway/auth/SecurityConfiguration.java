@@ -27,6 +27,8 @@ class SecurityConfiguration {
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         .authorizeExchange(exchanges -> exchanges
             .pathMatchers(HttpMethod.POST, "/api/v1/dev/tokens").permitAll()
+            // The API's description and the page that shows it are public, as an API's docs are.
+            .pathMatchers(HttpMethod.GET, "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/**").permitAll()
             .pathMatchers("/api/**").authenticated()
             .anyExchange().permitAll())
         .oauth2ResourceServer(server -> server.jwt(jwt -> {}).authenticationEntryPoint(problems))

@@ -1,8 +1,12 @@
 package dev.chatsync.message.member;
 
 import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.web.openapi.ErrorResponses;
 import dev.chatsync.message.conversation.ConversationService;
 import dev.chatsync.message.conversation.ConversationView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -15,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 @RestController
+@Tag(name = "Members", description = "A group's members")
 @RequestMapping("/api/v1/conversations/{conversationId}/members")
 class MemberController {
 
@@ -30,6 +35,9 @@ class MemberController {
 
   /** 200 with the conversation as it is now (idempotent: adding a member again changes nothing). */
   @PostMapping
+  @Operation(summary = "Add members", description = "At most 100 at once, by a member of the group. A new member sees the "
+      + "messages after the seq at which they joined. Safe to repeat.")
+  @ErrorResponses({400, 403, 404, 409})
   Mono<ConversationView> add(Caller caller, @PathVariable String conversationId,
       @RequestBody(required = false) AddMembersRequest request) {
     return members.add(caller, conversationId, request == null ? null : request.userIds())
@@ -37,6 +45,10 @@ class MemberController {
   }
 
   @DeleteMapping("/{userId}")
+  @Operation(summary = "Remove a member", description = "A member removes themself, the group's creator anyone; the removed "
+      + "member gets nothing sent after the removal. Safe to repeat.")
+  @ApiResponse(responseCode = "204", description = "removed (or was not a member)")
+  @ErrorResponses({400, 403, 404, 409})
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> remove(Caller caller, @PathVariable String conversationId, @PathVariable String userId) {
     return members.remove(caller, conversationId, userId);

@@ -1,7 +1,14 @@
 package dev.chatsync.message.send;
 
 import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.web.openapi.ErrorResponses;
 import dev.chatsync.message.send.owner.SendForwarder;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 @RestController
+@Tag(name = "Messages", description = "Sending and history")
 @RequestMapping("/api/v1/conversations/{conversationId}/messages")
 class MessageController {
 
@@ -28,15 +36,23 @@ class MessageController {
 
   /** 201 for a new message, 200 for a retry of one (same clientMsgId): same seq and messageId. */
   @PostMapping
+  @Operation(summary = "Send a message", description = "Answers once the message is stored. The same clientMsgId from the "
+      + "same sender in the same conversation again answers 200 with the same seq and messageId, and stores nothing new.")
+  @ApiResponse(responseCode = "201", description = "stored: a new message", content = @Content(schema = @Schema(implementation = SentMessage.class)))
+  @ApiResponse(responseCode = "200", description = "a retry of a stored message", content = @Content(schema = @Schema(implementation = SentMessage.class)))
+  @ErrorResponses({400, 403, 404, 413})
   Mono<ResponseEntity<SentMessage>> send(Caller caller, @PathVariable String conversationId,
       @RequestBody(required = false) SendMessageRequest request,
-      @RequestHeader(name = SendForwarder.HEADER, required = false) String forwardedBy) {
+      @Parameter(hidden = true) @RequestHeader(name = SendForwarder.HEADER, required = false) String forwardedBy) {
     return sender.send(caller, conversationId, request)
         .map(outcome -> ResponseEntity.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK).body(outcome.message()))
         .contextWrite(context -> SendForwarder.forwardedHere(context, forwardedBy));
   }
 
   @GetMapping
+  @Operation(summary = "Read history", description = "Messages in seq order, from the seq at which the caller joined; "
+      + "before and after are seqs, limit at most 200.")
+  @ErrorResponses({400, 403, 404})
   Mono<HistoryPage> history(Caller caller, @PathVariable String conversationId,
       @RequestParam(required = false) Long before, @RequestParam(required = false) Long after,
       @RequestParam(required = false) Integer limit) {

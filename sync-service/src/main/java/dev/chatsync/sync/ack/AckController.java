@@ -2,7 +2,11 @@ package dev.chatsync.sync.ack;
 
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.contracts.web.openapi.ErrorResponses;
 import dev.chatsync.sync.inbox.InboxReader;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,6 +16,7 @@ import reactor.core.publisher.Mono;
 
 /** {@code POST /ack}: a batched delivery ACK for the calling device (docs/design.md, "The ideas"). */
 @RestController
+@Tag(name = "Sync")
 class AckController {
 
   record AckRequest(Long upTo) {}
@@ -25,6 +30,9 @@ class AckController {
   }
 
   @PostMapping("/api/v1/ack")
+  @Operation(summary = "Acknowledge up to an inbox seq", description = "The device's acknowledged position; it never moves back.")
+  @ApiResponse(responseCode = "204", description = "recorded")
+  @ErrorResponses(400)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> acknowledge(Caller caller, @RequestBody(required = false) AckRequest request) {
     if (request == null || request.upTo() == null || request.upTo() < 0) {

@@ -2,6 +2,14 @@ package dev.chatsync.sync.stream;
 
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.contracts.web.openapi.ErrorResponses;
+import dev.chatsync.sync.inbox.SyncEntry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -12,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 
 @RestController
+@Tag(name = "Sync")
 class StreamController {
 
   private final StreamService streams;
@@ -22,8 +31,18 @@ class StreamController {
 
   /** Starts after {@code Last-Event-ID} (a reconnect) or else {@code ?after=}. */
   @GetMapping(path = "/api/v1/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  Flux<ServerSentEvent<Object>> stream(Caller caller, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-      @RequestParam(required = false) Long after, ServerHttpResponse response) {
+  @Operation(summary = "Stream the inbox (server-sent events)", description = "Sends what the device has not seen, then pushes "
+      + "live. Each event is `id: <inbox seq>`, `event: <kind>` (message, read, receipt, membership) and `data: <the entry>`, "
+      + "as in /sync. A `cursor-expired` event, whose data is the 410 problem, replaces the 410 and ends the stream. A comment "
+      + "line comes at least every 15 s. The server may end a stream between two events at any time: the client reconnects "
+      + "with Last-Event-ID, which loses nothing and repeats nothing.")
+  @ApiResponse(responseCode = "200", description = "the stream; each event's data is an inbox entry",
+      content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = SyncEntry.class)))
+  @ErrorResponses(400)
+  Flux<ServerSentEvent<Object>> stream(Caller caller, @Parameter(description = "The last inbox seq the device got (a reconnect)")
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      @Parameter(description = "Start after this inbox seq (when no Last-Event-ID); else after what the device acknowledged")
+      @RequestParam(required = false) Long after, @Parameter(hidden = true) ServerHttpResponse response) {
     Long from = after;
     if (lastEventId != null && !lastEventId.isBlank()) {
       try {

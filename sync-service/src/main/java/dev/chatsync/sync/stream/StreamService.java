@@ -1,6 +1,7 @@
 package dev.chatsync.sync.stream;
 
 import dev.chatsync.contracts.identity.Caller;
+import dev.chatsync.contracts.tracing.RecordTracing;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.sync.ack.DeviceCursors;
 import dev.chatsync.sync.inbox.CursorExpiries;
@@ -9,6 +10,9 @@ import dev.chatsync.sync.inbox.SyncService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -43,13 +47,15 @@ public class StreamService {
   private final DeviceCursors cursors;
   private final StreamProperties properties;
   private final StreamDrain drain;
+  private final RecordTracing tracing;
 
   private final AtomicInteger open = new AtomicInteger();
   private final Counter pushed;
   private final Counter expired;
 
   StreamService(SyncService inbox, InboxWakeups wakeups, DeviceCursors cursors, StreamProperties properties,
-      StreamDrain drain, MeterRegistry meters) {
+      StreamDrain drain, MeterRegistry meters, RecordTracing tracing) {
+    this.tracing = tracing;
     this.inbox = inbox;
     this.wakeups = wakeups;
     this.cursors = cursors;
@@ -63,8 +69,16 @@ public class StreamService {
 
   private enum Reason { OPEN, NOTIFIED, HEARTBEAT }
 
-  /** Why the stream looks at the inbox; {@code head} is the inbox head a notification announced. */
-  private record Wake(Reason reason, long head) {}
+  /**
+   * Why the stream looks at the inbox; {@code head} is the inbox head a notification announced,
+   * {@code trace} the trace the notification carried.
+   */
+  private record Wake(Reason reason, long head, Map<String, String> trace) {
+
+    Wake(Reason reason) {
+      this(reason, 0, Map.of());
+    }
+  }
 
   private static final ServerSentEvent<Object> HEARTBEAT = ServerSentEvent.builder().comment("heartbeat").build();
   /**
@@ -90,16 +104,16 @@ public class StreamService {
     // The backlog is read when the wakeups are listening, not before: nothing written after the
     // read can then go unnoticed.
     Flux<Wake> wakes = Flux.merge(
-            wakeups.of(caller.userId()).map(head -> head == InboxWakeups.LISTENING
-                ? new Wake(Reason.OPEN, 0) : new Wake(Reason.NOTIFIED, head)),
-            Flux.interval(properties.heartbeat()).map(tick -> new Wake(Reason.HEARTBEAT, 0)))
+            wakeups.of(caller.userId()).map(wakeup -> wakeup.equals(InboxWakeups.LISTENING)
+                ? new Wake(Reason.OPEN) : new Wake(Reason.NOTIFIED, wakeup.head(), wakeup.trace())),
+            Flux.interval(properties.heartbeat()).map(tick -> new Wake(Reason.HEARTBEAT)))
         .onBackpressureLatest();
     return wakes
         .concatMap(wake -> switch (wake.reason()) {
           case OPEN -> Mono.just(OPENED).concatWith(readAfter(caller.userId(), lastSent, null));
           // The notification says how far the inbox is written (stage 2 notifies after it writes),
           // so the stream needs no head read, and nothing at all if it sent that far already.
-          case NOTIFIED -> wake.head() <= lastSent.get() ? Flux.empty() : readAfter(caller.userId(), lastSent, wake.head());
+          case NOTIFIED -> wake.head() <= lastSent.get() ? Flux.empty() : push(caller.userId(), lastSent, wake);
           // A heartbeat also reads: it is the bound on how long a lost notification delays.
           case HEARTBEAT -> readAfter(caller.userId(), lastSent, null).concatWith(Mono.just(HEARTBEAT));
         }, 1)
@@ -113,6 +127,27 @@ public class StreamService {
         .takeUntilOther(drain.draining())
         .doOnSubscribe(subscribed -> open.incrementAndGet())
         .doFinally(ended -> open.decrementAndGet());
+  }
+
+  /**
+   * What a notification announced, read and sent in the trace the notification carried: the last
+   * span of a message's trace is the push of its entry on each stream of each member.
+   */
+  private Flux<ServerSentEvent<Object>> push(String userId, AtomicLong lastSent, Wake wake) {
+    return Flux.defer(() -> {
+      Span span = tracing.start("stream push", wake.trace()).tag("userId", userId);
+      long from = lastSent.get();
+      return readAfter(userId, lastSent, wake.head())
+          .doOnComplete(() -> {
+            if (log.isDebugEnabled()) {
+              try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+                log.atDebug().addKeyValue("userId", userId)
+                    .log("pushed the inbox of {} after {} up to {} on a stream", userId, from, lastSent.get());
+              }
+            }
+          })
+          .doFinally(signal -> span.end());
+    });
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.identity.GatewayIdentity;
 import dev.chatsync.contracts.identity.GatewayIdentityConfiguration;
+import dev.chatsync.contracts.tracing.ChatTracingConfiguration;
 import dev.chatsync.contracts.web.ApiExceptionHandler;
 import dev.chatsync.sync.SyncApplication;
 import dev.chatsync.sync.ack.DeviceCursors;
@@ -53,7 +54,7 @@ class SyncApiContractTest {
   @ComponentScan(basePackageClasses = SyncApplication.class, useDefaultFilters = false,
       includeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = {RestController.class, Service.class}))
   @EnableConfigurationProperties({InboxProperties.class, StreamProperties.class})
-  @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class, StreamDrain.class})
+  @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class, StreamDrain.class, ChatTracingConfiguration.class})
   static class InMemory {
 
     /** An inbox whose head is 3 and which holds nothing (the bad inputs never read it). */

@@ -2,6 +2,7 @@ package dev.chatsync.sync.stream.kafka;
 
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
+import dev.chatsync.contracts.tracing.RecordTracing;
 import dev.chatsync.sync.stream.InboxWakeups;
 import dev.chatsync.sync.stream.StreamProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,13 +37,15 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
   private static final int NONE = -1;
   private static final int RELEASED = -2;
 
-  private final Map<String, Wakeup> byUser = new ConcurrentHashMap<>();
+  private final Map<String, Held> byUser = new ConcurrentHashMap<>();
   private final DeadLetters deadLetters;
   private final StreamProperties properties;
   private final NotifyPartitionFollower follower;
+  private final RecordTracing tracing;
 
   KafkaInboxWakeups(DeadLetters deadLetters, StreamProperties properties, ConsumerFactory<String, byte[]> consumers,
-      MeterRegistry meters) {
+      MeterRegistry meters, RecordTracing tracing) {
+    this.tracing = tracing;
     this.deadLetters = deadLetters;
     this.properties = properties;
     this.follower = new NotifyPartitionFollower(consumers, this::notified, properties.notifyLinger(), meters);
@@ -54,8 +57,8 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
   }
 
   /** A user's sink and how many streams hold it, both changed only inside the map's lock for the user. */
-  private static final class Wakeup {
-    final Sinks.Many<Long> sink = Sinks.many().multicast().directBestEffort();
+  private static final class Held {
+    final Sinks.Many<Wakeup> sink = Sinks.many().multicast().directBestEffort();
     int holders;
   }
 
@@ -72,10 +75,10 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
    * partition is followed, and none is lost.
    */
   @Override
-  public Flux<Long> of(String userId) {
+  public Flux<Wakeup> of(String userId) {
     return Flux.defer(() -> {
-      Wakeup taken = byUser.compute(userId, (id, wakeup) -> {
-        Wakeup held = wakeup == null ? new Wakeup() : wakeup;
+      Held taken = byUser.compute(userId, (id, wakeup) -> {
+        Held held = wakeup == null ? new Held() : wakeup;
         held.holders++;
         return held;
       });
@@ -115,9 +118,9 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
 
   void notified(ConsumerRecord<String, byte[]> record) {
     deadLetters.decode(Topics.INBOX_NOTIFIED, record).ifPresent(note -> {
-      Wakeup wakeup = byUser.get(note.userId());
+      Held wakeup = byUser.get(note.userId());
       if (wakeup != null) {
-        wakeup.sink.tryEmitNext(note.headSeq());
+        wakeup.sink.tryEmitNext(new Wakeup(note.headSeq(), tracing.carried(record.headers())));
       }
     });
   }

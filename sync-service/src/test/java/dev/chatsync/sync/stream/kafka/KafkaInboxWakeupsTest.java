@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.DeadLetters;
+import dev.chatsync.contracts.tracing.RecordTracing;
 import dev.chatsync.sync.stream.InboxWakeups;
 import dev.chatsync.sync.stream.StreamProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +35,7 @@ class KafkaInboxWakeupsTest {
       new StreamProperties(Duration.ofSeconds(15), 100, Duration.ofSeconds(60), Duration.ofMillis(100)),
       new DefaultKafkaConsumerFactory<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"),
           new StringDeserializer(), new ByteArrayDeserializer()),
-      new SimpleMeterRegistry());
+      new SimpleMeterRegistry(), RecordTracing.NONE);
 
   @Test
   void notReadyForStreamsBeforeItKnowsTheNotificationPartitions() {
@@ -46,7 +47,7 @@ class KafkaInboxWakeupsTest {
     StepVerifier.create(wakeups.of("dave"))
         .expectNext(InboxWakeups.LISTENING)
         .then(() -> wakeups.notified(notification(new InboxNotify("dave", 3))))
-        .expectNext(3L)
+        .expectNext(new InboxWakeups.Wakeup(3, Map.of()))
         .thenCancel()
         .verify(Duration.ofSeconds(5));
   }
@@ -55,13 +56,13 @@ class KafkaInboxWakeupsTest {
   void aStreamThatEndsDoesNotTakeTheWakeupsOfAnotherStreamOfTheUser() {
     Disposable first = wakeups.of("bob").subscribe();
     // The second stream is opened (its wakeups asked for) before the first ends, and subscribes after.
-    Flux<Long> second = wakeups.of("bob");
+    Flux<InboxWakeups.Wakeup> second = wakeups.of("bob");
     first.dispose();
 
     StepVerifier.create(second)
         .expectNext(InboxWakeups.LISTENING)
         .then(() -> wakeups.notified(notification(new InboxNotify("bob", 7))))
-        .expectNext(7L)
+        .expectNext(new InboxWakeups.Wakeup(7, Map.of()))
         .thenCancel()
         .verify(Duration.ofSeconds(5));
   }

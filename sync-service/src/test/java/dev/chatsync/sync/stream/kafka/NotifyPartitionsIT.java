@@ -76,11 +76,11 @@ class NotifyPartitionsIT {
     String bob = "bob-" + run;
     List<Long> heads = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> listening = new CompletableFuture<>();
-    held.add(first.getBean(InboxWakeups.class).of(bob).subscribe(head -> {
-      if (head == InboxWakeups.LISTENING) {
+    held.add(first.getBean(InboxWakeups.class).of(bob).subscribe(wakeup -> {
+      if (wakeup.equals(InboxWakeups.LISTENING)) {
         listening.complete(null);
       } else {
-        heads.add(head);
+        heads.add(wakeup.head());
       }
     }));
     listening.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
@@ -204,8 +204,8 @@ class NotifyPartitionsIT {
 
   private Disposable hold(ConfigurableApplicationContext instance, String user) {
     CompletableFuture<Void> listening = new CompletableFuture<>();
-    Disposable stream = instance.getBean(InboxWakeups.class).of(user).subscribe(head -> {
-      if (head == InboxWakeups.LISTENING) {
+    Disposable stream = instance.getBean(InboxWakeups.class).of(user).subscribe(wakeup -> {
+      if (wakeup.equals(InboxWakeups.LISTENING)) {
         listening.complete(null);
       }
     });
