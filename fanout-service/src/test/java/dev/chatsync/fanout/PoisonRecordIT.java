@@ -24,6 +24,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,35 @@ class PoisonRecordIT {
     await().atMost(PROMPTLY).untilAsserted(() -> assertThat(inbox(bob)).extracting(row -> row.getString("kind"))
         .containsExactly("read"));
     assertDeadLettered(Topics.READ_MOVED, conversationId);
+  }
+
+  /**
+   * Trace headers are the producer's to write: one without a value, or one no propagator can read,
+   * leaves the record to be fanned out as any other (a listener that threw on it would retry its
+   * poll forever).
+   */
+  @Test
+  void recordsWithBrokenTraceHeadersAreFannedOutAsAnyOther() {
+    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) VALUES (?, ?, 0, ?)",
+        conversationId, bob, Instant.now());
+    cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, head_seq, message_id, client_msg_id, "
+        + "sender_id, type, body, sent_at) VALUES (?, ?, 1, 1, 'msg-1', 'c-1', ?, 'text', 'hi', ?)", conversationId,
+        StorageTimeline.bucketOf(1), alice, Instant.now());
+    ProducerRecord<String, byte[]> event = new ProducerRecord<>(Topics.MESSAGES, conversationId, Topics.MESSAGE_APPENDED.encode(
+        new MessageAppended(conversationId, 1, "msg-1", alice, Instant.now().toEpochMilli())));
+    event.headers().add("traceparent", null);
+    kafka.send(event).join();
+    await().atMost(PROMPTLY).until(() -> inbox(bob).size() == 1);
+
+    ProducerRecord<String, byte[]> entry = new ProducerRecord<>(Topics.INBOX_APPENDS, bob, Topics.INBOX_APPEND.encode(
+        InboxAppend.message(bob, conversationId, 2, "msg-2", alice, 0)));
+    entry.headers().add("traceparent", "00-not-a-trace".getBytes(StandardCharsets.UTF_8));
+    kafka.send(entry).join();
+    ProducerRecord<String, byte[]> another = new ProducerRecord<>(Topics.INBOX_APPENDS, bob, Topics.INBOX_APPEND.encode(
+        InboxAppend.message(bob, conversationId, 3, "msg-3", alice, 0)));
+    another.headers().add("traceparent", null);
+    kafka.send(another).join();
+    await().atMost(PROMPTLY).until(() -> inbox(bob).size() == 3);
   }
 
   /** A record that is not JSON at all, then one that parses but breaks the contract. */

@@ -51,6 +51,8 @@ class ObservabilityIT {
         // and of the stream push on.
         "MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1.0",
         "CHAT_TRACING_LOGSPANS", "true",
+        // The test follows one send by a trace id of its own making.
+        "CHAT_TRACING_ACCEPTCLIENTTRACE", "true",
         "LOGGING_LEVEL_DEV_CHATSYNC_FANOUT_INBOX", "DEBUG",
         "LOGGING_LEVEL_DEV_CHATSYNC_SYNC_STREAM", "DEBUG"));
     api = new ApiClient(system.gatewayPort);

@@ -1,5 +1,7 @@
 package dev.chatsync.system;
 
+import static org.awaitility.Awaitility.await;
+
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -9,11 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,23 +48,32 @@ final class OpenApiContract {
     this.document = JsonMapper.builder().build().readTree(raw);
     this.schemas = SchemaRegistry.withDialect(Dialects.getOpenApi31(), builder -> builder.schemas(Map.of(BASE, raw)));
     document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> operations.add(
-        new Operation(operation.getKey().toUpperCase(), Pattern.compile(
-            path.getKey().replaceAll("\\{[^/]+}", "[^/]+")), path.getKey()))));
+        new Operation(operation.getKey().toUpperCase(), pattern(path.getKey()), path.getKey()))));
+    // Where two templates match a path, the one with more literal segments is the one meant.
+    operations.sort(Comparator.comparingLong((Operation operation) -> operation.template().chars().filter(c -> c == '{').count()));
   }
 
-  /** The description the gateway on this port serves, read once. */
+  /**
+   * The description the gateway on this port serves, read once. A test's first call may come while
+   * a service is away or busy (a fault the test injects, a load it drives): the read is tried again
+   * for a minute.
+   */
   static OpenApiContract of(int gatewayPort) {
     return BY_GATEWAY.computeIfAbsent(gatewayPort, port -> {
+      AtomicReference<String> last = new AtomicReference<>();
       try {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/api/v1/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-          throw new AssertionError("GET /api/v1/openapi.json answered " + response.statusCode() + ": " + response.body());
-        }
-        return new OpenApiContract(response.body());
-      } catch (Exception failed) {
-        throw new AssertionError("the gateway on " + port + " serves no API description", failed);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+          HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + port + "/api/v1/openapi.json")).timeout(Duration.ofSeconds(20)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          last.set(response.statusCode() + ": " + response.body());
+          return response.statusCode() == 200;
+        });
+      } catch (ConditionTimeoutException never) {
+        throw new AssertionError("the gateway on " + port + " served no API description within a minute; last answer "
+            + last.get(), never);
       }
+      return new OpenApiContract(last.get().substring("200: ".length()));
     });
   }
 
@@ -117,6 +132,18 @@ final class OpenApiContract {
     if (!errors.isEmpty()) {
       throw new AssertionError(what + " breaks its described schema: " + errors + "\n  body: " + json);
     }
+  }
+
+  /** A path template as a pattern: each {variable} one segment, the rest literal. */
+  private static Pattern pattern(String template) {
+    StringBuilder pattern = new StringBuilder();
+    for (String segment : template.split("/", -1)) {
+      if (!pattern.isEmpty() || !segment.isEmpty()) {
+        pattern.append('/');
+      }
+      pattern.append(segment.startsWith("{") && segment.endsWith("}") ? "[^/]+" : Pattern.quote(segment));
+    }
+    return Pattern.compile(pattern.toString());
   }
 
   private static String pointer(String... tokens) {

@@ -12,19 +12,19 @@ import reactor.core.publisher.Mono;
 /**
  * Refuses every request to a service that does not carry the gateway's signed identity, made for
  * this very request to this service (P6: a user acts only as themself). Health and metrics
- * endpoints are exempt, for probes.
+ * endpoints are exempt, for probes and scrapes, and so is the service's API description.
  */
 public final class GatewayIdentityWebFilter implements WebFilter {
 
   static final String CALLER_ATTRIBUTE = Caller.class.getName();
 
+  /** Where the service's API description is served (springdoc's default path), read by the gateway. */
+  public static final String API_DESCRIPTION = "/v3/api-docs";
+
   private final GatewayIdentity identity;
   private final String service;
 
   /** @param service this service's name, as the gateway's routes name it */
-  /** Where the service's API description is served (springdoc's default path). */
-  public static final String API_DESCRIPTION = "/v3/api-docs";
-
   public GatewayIdentityWebFilter(GatewayIdentity identity, String service) {
     this.identity = identity;
     this.service = service;

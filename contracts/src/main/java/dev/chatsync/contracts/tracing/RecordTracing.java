@@ -24,6 +24,8 @@ public final class RecordTracing {
   /** No tracing: spans that record nothing and headers left alone (tests, tools). */
   public static final RecordTracing NONE = new RecordTracing(Tracer.NOOP, Propagator.NOOP);
 
+  private static final String TRACEPARENT = "traceparent";
+
   private final Tracer tracer;
   private final Propagator propagator;
   private final List<String> fields;
@@ -34,27 +36,51 @@ public final class RecordTracing {
     this.fields = List.copyOf(propagator.fields());
   }
 
-  /** The trace fields of a record's headers, to start a span from later on another thread; empty when none. */
+  /**
+   * The trace fields of a record's headers, to start a span from later on another thread; empty
+   * when none. Headers are the producer's to write: a field without a value is no field.
+   */
   public Map<String, String> carried(Headers headers) {
-    Map<String, String> carried = new HashMap<>(fields.size());
+    Map<String, String> carried = null;
     for (String field : fields) {
       Header header = headers.lastHeader(field);
-      if (header != null) {
+      if (header != null && header.value() != null) {
+        if (carried == null) {
+          carried = new HashMap<>(fields.size());
+        }
         carried.put(field, new String(header.value(), StandardCharsets.UTF_8));
       }
     }
-    return carried;
+    return carried == null ? Map.of() : carried;
   }
 
   /** A span for work done on a record, in the trace the record carries (a new trace if it carries none). */
   public Span start(String name, Headers headers) {
-    return start(name, carried(headers));
+    try {
+      return start(name, carried(headers));
+    } catch (RuntimeException unreadable) {
+      return root(name);
+    }
   }
 
-  /** A span in the trace these fields (from {@link #carried}) belong to, a new trace if they are empty. */
+  /**
+   * A span in the trace these fields (from {@link #carried}) belong to, a new trace if they are
+   * empty or unreadable. Never throws: a trace is worth nothing next to the record it would stall
+   * (a listener that threw here would retry its poll forever, P1).
+   */
   public Span start(String name, Map<String, String> carried) {
-    Span.Builder builder = carried.isEmpty() ? tracer.spanBuilder().setNoParent() : propagator.extract(carried, Map::get);
-    return builder.name(name).kind(Span.Kind.CONSUMER).start();
+    if (carried.isEmpty()) {
+      return root(name);
+    }
+    try {
+      return propagator.extract(carried, Map::get).name(name).kind(Span.Kind.CONSUMER).start();
+    } catch (RuntimeException unreadable) {
+      return root(name);
+    }
+  }
+
+  private Span root(String name) {
+    return tracer.spanBuilder().setNoParent().name(name).kind(Span.Kind.CONSUMER).start();
   }
 
   /** Puts the span in scope on this thread (its trace id goes on the log lines written meanwhile). */
@@ -67,12 +93,18 @@ public final class RecordTracing {
     return tracer.currentTraceContext().context();
   }
 
-  /** Writes the context's trace fields into a record's headers; nothing when the context is null. */
+  /**
+   * Writes the context's {@code traceparent} into a record's headers; nothing when the context is
+   * null. Only that field: {@code tracestate} and baggage may come from a client and would be
+   * copied onto every record a message fans out to.
+   */
   public void inject(TraceContext context, Headers headers) {
     if (context != null) {
       propagator.inject(context, headers, (carrier, key, value) -> {
-        carrier.remove(key);
-        carrier.add(key, value.getBytes(StandardCharsets.UTF_8));
+        if (TRACEPARENT.equals(key)) {
+          carrier.remove(key);
+          carrier.add(key, value.getBytes(StandardCharsets.UTF_8));
+        }
       });
     }
   }

@@ -9,6 +9,7 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -56,11 +57,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       log.warn(describe(exchange) + ": store or broker unavailable: " + failure);
       ProblemDetail problem = Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
           "The message store or broker is unavailable; retry after a moment.");
-      return Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+      return Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .header(HttpHeaders.RETRY_AFTER, Problems.RETRY_AFTER_SECONDS).body(problem));
     }
     log.error(describe(exchange) + " failed", failure);
-    return Mono.just(ResponseEntity.internalServerError()
+    return Mono.just(ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "The request failed; it was logged.")));
   }
 
@@ -73,9 +74,20 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return super.handleExceptionInternal(failure, body, headers, status, exchange).map(response -> {
       if (response.getBody() instanceof ProblemDetail problem) {
         typed(problem, failure, response.getStatusCode());
+        return asProblemJson(response);
       }
       return response;
     });
+  }
+
+  /**
+   * Written as problem+json whatever the request accepts: a refused stream (Accept:
+   * text/event-stream) would otherwise get its problem as a server-sent event, which no client
+   * reads as an error. An explicit Content-Type decides the body's writer.
+   */
+  private static ResponseEntity<Object> asProblemJson(ResponseEntity<Object> response) {
+    return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(response.getBody());
   }
 
   private static void typed(ProblemDetail problem, Exception failure, HttpStatusCode status) {
@@ -102,7 +114,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static ResponseEntity<Object> tooLarge() {
     ProblemDetail problem = Problems.problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", "The request body is too large.");
-    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
 
   private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.support.Acknowledgment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,6 +39,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class InboxWriter implements ConsumerSeekAware {
+
+  private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
 
   private final InboxStore inboxes;
   private final TopicProducer<InboxNotify> notifications;
@@ -57,7 +59,6 @@ class InboxWriter implements ConsumerSeekAware {
 
   private final StageLag lag;
   private final RecordTracing tracing;
-  private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
 
   InboxWriter(InboxStore inboxes, TopicProducer<InboxNotify> notifications, DeadLetters deadLetters, MeterRegistry meters,
       RecordTracing tracing) {

@@ -102,13 +102,14 @@ final class ApiDescription {
     ArrayNode parameters = operation.has("parameters") ? (ArrayNode) operation.get("parameters") : operation.putArray("parameters");
     parameters.addObject().put("$ref", "#/components/parameters/DeviceId");
     ObjectNode responses = (ObjectNode) operation.get("responses");
-    // An operation open to all (security: []) is the gateway's own: no token to refuse, no route to rate-limit.
+    // An operation open to all (security: []) is the gateway's own: no token to refuse, no route
+    // to rate-limit or to bound the body of.
     if (!operation.has("security")) {
       responses.set("401", problem(401));
       responses.set("429", problem(429));
-    }
-    if (operation.has("requestBody")) {
-      responses.set("413", problem(413));
+      if (operation.has("requestBody")) {
+        responses.set("413", problem(413));
+      }
     }
   }
 
@@ -147,6 +148,9 @@ final class ApiDescription {
 
   JsonNode parse(String service, String body) {
     JsonNode description = mapper.readTree(body);
+    if (!description.path("paths").isObject()) {
+      throw new IllegalStateException(service + " answered a description without paths");
+    }
     if (!description.path("openapi").asString().startsWith("3.1")) {
       log.warn(service + " describes its API in OpenAPI " + description.path("openapi").asString() + ", not 3.1");
     }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.gateway.route.Route;
@@ -36,7 +37,8 @@ class ApiDescriptionController {
   /** Where each service serves its own description (springdoc's default). */
   private static final String SERVICE_DESCRIPTION = "/v3/api-docs";
   private static final Duration KEPT = Duration.ofMinutes(1);
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+  /** A service builds its description at the first request: seconds on a busy machine. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
 
   private static final Log log = LogFactory.getLog(ApiDescriptionController.class);
 
@@ -45,17 +47,26 @@ class ApiDescriptionController {
 
   ApiDescriptionController(RouteLocator routes, AuthProperties auth) {
     ApiDescription merger = new ApiDescription(auth, JsonMapper.builder().build());
-    WebClient web = WebClient.create();
+    // A description is tens of KB; room for a much larger one than today's.
+    WebClient web = WebClient.builder().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build();
     this.description = routes.getRoutes()
         .filter(route -> route.getMetadata().get("service") instanceof String)
-        .collectMap(route -> (String) route.getMetadata().get("service"), Route::getUri, java.util.TreeMap::new)
+        .collectMap(route -> (String) route.getMetadata().get("service"), Route::getUri, TreeMap::new)
         .flatMapMany(services -> Flux.fromIterable(services.entrySet()))
         .flatMap(service -> web.get().uri(service.getValue().resolve(SERVICE_DESCRIPTION)).retrieve().bodyToMono(String.class)
             .timeout(READ_TIMEOUT)
             .map(body -> Map.entry(service.getKey(), merger.parse(service.getKey(), body)))
-            .onErrorMap(failure -> new ServiceDescriptionUnavailable(service.getKey(), failure)))
+            .onErrorMap(failure -> new ServiceDescriptionUnavailable("the API description of " + service.getKey()
+                + " could not be read", failure)))
         .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-        .map(merger::merge)
+        // Two services that disagree (a rolling upgrade half done) make no description until they agree.
+        .map(descriptions -> {
+          try {
+            return merger.merge(descriptions);
+          } catch (IllegalStateException disagreeing) {
+            throw new ServiceDescriptionUnavailable(disagreeing.getMessage(), disagreeing);
+          }
+        })
         // A failed read is tried again at the next request; a good description is kept a while.
         .cache(merged -> KEPT, failure -> Duration.ZERO, () -> Duration.ZERO);
     this.page = read("openapi/docs.html");
@@ -83,8 +94,8 @@ class ApiDescriptionController {
   }
 
   private static final class ServiceDescriptionUnavailable extends RuntimeException {
-    ServiceDescriptionUnavailable(String service, Throwable cause) {
-      super("the API description of " + service + " could not be read", cause);
+    ServiceDescriptionUnavailable(String why, Throwable cause) {
+      super(why, cause);
     }
   }
 }
