@@ -73,6 +73,16 @@ if ((instances == 2)); then
 fi
 
 out="benchmarks/results/$(date +%Y%m%d-%H%M%S)"
+# CHAT_BENCH_DASHBOARD=1: a Prometheus scrapes the services through the run, and the Grafana
+# dashboard's panels over the run are drawn into $out/dashboard.png (deploy/monitoring/).
+dashboard="${CHAT_BENCH_DASHBOARD:-0}"
+prometheus_port="${CHAT_BENCH_PROMETHEUS_PORT:-29090}"
+if [[ "$dashboard" == 1 ]]; then
+  trap 'deploy/monitoring/prometheus.sh stop "$CHAT_DATA_DIR/prometheus"; cleanup' EXIT
+  deploy/monitoring/prometheus.sh start "$CHAT_DATA_DIR/prometheus" "$prometheus_port" \
+    "chatsync-gateway=127.0.0.1:$CHAT_GATEWAY_PORT,chatsync-message=127.0.0.1:$CHAT_MESSAGE_PORT,chatsync-fanout=127.0.0.1:$CHAT_FANOUT_PORT,chatsync-sync=127.0.0.1:$CHAT_SYNC_PORT"
+  run_began=$(date +%s)
+fi
 java -Xmx2g -jar benchmarks/target/benchmarks.jar \
   --gateway "http://127.0.0.1:$CHAT_GATEWAY_PORT" \
   --sync-actuator "http://127.0.0.1:$CHAT_SYNC_PORT" \
@@ -86,6 +96,13 @@ java -Xmx2g -jar benchmarks/target/benchmarks.jar \
   --command "$( ((instances == 1)) || printf 'CHAT_BENCH_INSTANCES=2 ')deploy/local/bench.sh${*:+ $*}" \
   "${more[@]}" \
   "$@"
+
+if [[ "$dashboard" == 1 ]]; then
+  # Two scrapes more, so that the last step's rates are in.
+  sleep 5
+  java -jar benchmarks/target/benchmarks.jar dashboard --prometheus "http://127.0.0.1:$prometheus_port" \
+    --dashboard deploy/monitoring/grafana-dashboard.json --from "$run_began" --to "$(date +%s)" --out "$out/dashboard.png"
+fi
 
 if (($# == 0 && instances == 1)); then
   mkdir -p docs/benchmarks

@@ -20,6 +20,8 @@ export SPRING_CASSANDRA_CONTACT_POINTS="127.0.0.1:$CHAT_CASSANDRA_PORT"
 deploy/local/browser.sh
 # The API description's linter (Spectral, from npm; installed once, if missing).
 deploy/local/spectral.sh
+# A Prometheus for the monitoring test (Debian's binary, unpacked once under .local-data/tools).
+deploy/monitoring/prometheus.sh fetch
 
 # A fresh cluster every run: tests must not depend on what an earlier run left behind.
 deploy/local/infra.sh stop

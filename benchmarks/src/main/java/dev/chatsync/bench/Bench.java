@@ -24,6 +24,10 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("java.awt.headless", "true");
+    if (args.length > 0 && args[0].equals("dashboard")) {
+      DashboardShot.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Options options;
     try {
       options = Options.parse(args);

@@ -252,7 +252,7 @@ final class LocalSystem implements AutoCloseable {
     return printed;
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

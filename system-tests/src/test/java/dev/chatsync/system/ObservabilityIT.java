@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -99,6 +101,60 @@ class ObservabilityIT {
 
     assertThat(used).isNotEmpty();
     assertThat(exposed).containsAll(used);
+  }
+
+  /**
+   * A real Prometheus (Debian's 2.x) scrapes every service after traffic in sampled traces (their
+   * exemplars in the scrape) and answers every query of the dashboard; promtool checks the alert
+   * rules. An
+   * exemplar where OpenMetrics allows none made it refuse the gateway's and message-service's
+   * scrapes whole, so that both looked down.
+   */
+  @Test
+  void aRealPrometheusScrapesEveryServiceAndRunsEveryQuery() throws Exception {
+    String conversationId = api.call("POST", "/conversations", alice,
+        "{\"type\":\"group\",\"title\":\"Scraped\",\"members\":[\"" + bob + "\"]}").json("$.conversationId");
+    for (int i = 0; i < 5; i++) {
+      api.call("POST", "/conversations/" + conversationId + "/messages", alice, "{\"clientMsgId\":\"s-" + i + "\",\"body\":\"x\"}");
+      api.call("GET", "/sync", bob, null);
+    }
+    Path dir = LocalSystem.REPO.resolve("system-tests/target/observability/prometheus");
+    int port = LocalSystem.freePort();
+    String targets = "chatsync-gateway=127.0.0.1:" + system.gatewayPort + ",chatsync-message=127.0.0.1:" + system.messagePort
+        + ",chatsync-fanout=127.0.0.1:" + system.fanoutPort + ",chatsync-sync=127.0.0.1:" + system.syncPort;
+    run("deploy/monitoring/prometheus.sh", "start", dir.toString(), Integer.toString(port), targets);
+    try {
+      String prometheus = "http://127.0.0.1:" + port;
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        String answer = get(prometheus + "/api/v1/targets");
+        List<String> health = JsonPath.read(answer, "$.data.activeTargets[*].health");
+        assertThat(health).as("targets: " + JsonPath.read(answer, "$.data.activeTargets[*].lastError")).hasSize(4)
+            .containsOnly("up");
+      });
+      Path monitoring = LocalSystem.REPO.resolve("deploy/monitoring");
+      List<String> queries = new ArrayList<>(JsonPath.read(Files.readString(monitoring.resolve("grafana-dashboard.json")), "$..expr"));
+      for (String query : queries) {
+        String answer = get(prometheus + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+        assertThat(JsonPath.<String>read(answer, "$.status")).as(query + " -> " + answer).isEqualTo("success");
+      }
+      // The rules' expressions are Prometheus' own to check.
+      run("deploy/monitoring/prometheus.sh", "promtool", "check", "rules", monitoring.resolve("alerts.yml").toString());
+      System.out.println("Prometheus scraped all 4 services (up), answered the " + queries.size()
+          + " queries of the dashboard, and promtool passed the alert rules");
+    } finally {
+      run("deploy/monitoring/prometheus.sh", "stop", dir.toString());
+    }
+  }
+
+  private static String get(String uri) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).directory(LocalSystem.REPO.toFile()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as(String.join(" ", command) + ":\n" + output).isZero();
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,15 @@ final class SpanLog implements SpanExporter {
           .addKeyValue("spanName", span.getName())
           .addKeyValue("spanMicros", micros)
           .log("span {} trace={} id={} parent={} kind={} {}us {}", span.getName(), span.getTraceId(), span.getSpanId(),
-              span.getParentSpanId(), span.getKind(), micros, span.getAttributes().asMap());
+              span.getParentSpanId(), span.getKind(), micros, attributes(span));
     }
     return CompletableResultCode.ofSuccess();
+  }
+
+  private static String attributes(SpanData span) {
+    StringJoiner attributes = new StringJoiner(", ", "{", "}");
+    span.getAttributes().forEach((key, value) -> attributes.add(key.getKey() + "=" + value));
+    return attributes.toString();
   }
 
   @Override
