@@ -55,11 +55,7 @@ class PoisonRecordIT {
 
   @Test
   void aPoisonMessageEventDoesNotStopTheConversationsFanout() {
-    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) VALUES (?, ?, 0, ?)",
-        conversationId, bob, Instant.now());
-    cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, head_seq, message_id, client_msg_id, "
-        + "sender_id, type, body, sent_at) VALUES (?, ?, 1, 1, 'msg-1', 'c-1', ?, 'text', 'hi', ?)", conversationId,
-        StorageTimeline.bucketOf(1), alice, Instant.now());
+    bobAndAMessageFromAlice();
 
     poison(Topics.MESSAGE_APPENDED, conversationId, "{\"conversationId\":\"" + conversationId + "\",\"seq\":0}");
     new TopicProducer<>(Topics.MESSAGE_APPENDED, kafka)
@@ -76,11 +72,7 @@ class PoisonRecordIT {
   @Test
   void anEventAnnouncingAMessageTheTimelineLacksIsDeadLetteredAndTheNextEventGoesThrough() {
     String broken = "broken-" + suffix;
-    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) VALUES (?, ?, 0, ?)",
-        conversationId, bob, Instant.now());
-    cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, head_seq, message_id, client_msg_id, "
-        + "sender_id, type, body, sent_at) VALUES (?, ?, 1, 1, 'msg-1', 'c-1', ?, 'text', 'hi', ?)", conversationId,
-        StorageTimeline.bucketOf(1), alice, Instant.now());
+    bobAndAMessageFromAlice();
     // Same key as the valid event (same partition), but announces a seq of a conversation with no messages.
     var events = new TopicProducer<>(Topics.MESSAGE_APPENDED, kafka);
     kafka.send(Topics.MESSAGES, conversationId, Topics.MESSAGE_APPENDED.encode(
@@ -119,11 +111,7 @@ class PoisonRecordIT {
    */
   @Test
   void recordsWithBrokenTraceHeadersAreFannedOutAsAnyOther() {
-    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) VALUES (?, ?, 0, ?)",
-        conversationId, bob, Instant.now());
-    cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, head_seq, message_id, client_msg_id, "
-        + "sender_id, type, body, sent_at) VALUES (?, ?, 1, 1, 'msg-1', 'c-1', ?, 'text', 'hi', ?)", conversationId,
-        StorageTimeline.bucketOf(1), alice, Instant.now());
+    bobAndAMessageFromAlice();
     ProducerRecord<String, byte[]> event = new ProducerRecord<>(Topics.MESSAGES, conversationId, Topics.MESSAGE_APPENDED.encode(
         new MessageAppended(conversationId, 1, "msg-1", alice, Instant.now().toEpochMilli())));
     event.headers().add("traceparent", null);
@@ -139,6 +127,15 @@ class PoisonRecordIT {
     another.headers().add("traceparent", null);
     kafka.send(another).join();
     await().atMost(PROMPTLY).until(() -> inbox(bob).size() == 3);
+  }
+
+  /** Bob a member of the conversation, whose timeline holds alice's message 1. */
+  private void bobAndAMessageFromAlice() {
+    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, joined_at) VALUES (?, ?, 0, ?)",
+        conversationId, bob, Instant.now());
+    cql.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, head_seq, message_id, client_msg_id, "
+        + "sender_id, type, body, sent_at) VALUES (?, ?, 1, 1, 'msg-1', 'c-1', ?, 'text', 'hi', ?)", conversationId,
+        StorageTimeline.bucketOf(1), alice, Instant.now());
   }
 
   /** A record that is not JSON at all, then one that parses but breaks the contract. */
