@@ -231,7 +231,7 @@ class ThinSliceIT {
 
   /**
    * The API description is served by the gateway without a token, passes the OpenAPI linter
-   * (Spectral's OpenAPI rules, errors failing), describes every route with its problem responses and
+   * (Spectral's OpenAPI rules, a warning failing too), describes every route with its problem responses and
    * the stream's events, and has a page that shows it. (Every answer every system test gets is held
    * against it besides: ApiClient.)
    */
@@ -268,7 +268,7 @@ class ThinSliceIT {
     Path file = LocalSystem.REPO.resolve("system-tests/target/openapi.json");
     Files.writeString(file, description);
     Process lint = new ProcessBuilder("deploy/local/spectral.sh", "lint", file.toString(),
-        "--ruleset", "system-tests/spectral.yaml", "--format", "stylish", "--fail-severity", "error")
+        "--ruleset", "system-tests/spectral.yaml", "--format", "stylish", "--fail-severity", "warn")
         .directory(LocalSystem.REPO.toFile()).redirectErrorStream(true).start();
     String report = new String(lint.getInputStream().readAllBytes());
     int exit = lint.waitFor();
