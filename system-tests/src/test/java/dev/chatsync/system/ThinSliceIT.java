@@ -13,9 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,15 +158,28 @@ class ThinSliceIT {
         "{\"type\":\"direct\",\"members\":[\"" + erin + "\"]}").json("$.conversationId");
     String messages = "/conversations/" + conversationId + "/messages";
 
-    Map<String, Response> burst = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < 20; i++) {
-      burst.put("r-" + i, limited.call("POST", messages, alice, "{\"clientMsgId\":\"r-" + i + "\",\"body\":\"burst " + i + "\"}"));
+    // All at once: one after the other, twenty round trips on a slow machine (the Testcontainers
+    // run) took past four seconds, long enough for the bucket to refill and refuse nothing.
+    Map<String, Response> burst = new java.util.concurrent.ConcurrentHashMap<>();
+    ExecutorService senders = Executors.newFixedThreadPool(20);
+    try {
+      List<Future<?>> sent = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String clientMsgId = "r-" + i;
+        sent.add(senders.submit(() -> burst.put(clientMsgId, limited.call("POST", messages, alice,
+            "{\"clientMsgId\":\"" + clientMsgId + "\",\"body\":\"burst\"}"))));
+      }
+      for (Future<?> send : sent) {
+        send.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      senders.shutdownNow();
     }
     List<String> admitted = burst.entrySet().stream().filter(sent -> sent.getValue().status() == 201).map(Map.Entry::getKey).toList();
     List<String> refused = burst.entrySet().stream().filter(sent -> sent.getValue().status() == 429).map(Map.Entry::getKey).toList();
     assertThat(admitted.size() + refused.size()).isEqualTo(20);
     System.out.printf("rate limit (5 sends a second per user): a burst of 20 sends: %d answered 201, %d answered 429 "
-        + "with Retry-After %s%n", admitted.size(), refused.size(), burst.get(refused.get(0)).retryAfter());
+        + "with Retry-After %s%n", admitted.size(), refused.size(), refused.isEmpty() ? "-" : burst.get(refused.get(0)).retryAfter());
     assertThat(refused).isNotEmpty();
     Response first = burst.get(refused.get(0));
     assertThat(first.retryAfter()).isEqualTo("1");
