@@ -38,13 +38,11 @@ final class OpenApiContract {
   private record Operation(String method, Pattern path, String template) {}
 
   private final JsonNode document;
-  private final String raw;
   private final SchemaRegistry schemas;
   private final List<Operation> operations = new ArrayList<>();
   private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
   private OpenApiContract(String raw) {
-    this.raw = raw;
     this.document = JsonMapper.builder().build().readTree(raw);
     this.schemas = SchemaRegistry.withDialect(Dialects.getOpenApi31(), builder -> builder.schemas(Map.of(BASE, raw)));
     document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> operations.add(
@@ -75,14 +73,6 @@ final class OpenApiContract {
       }
       return new OpenApiContract(last.get().substring("200: ".length()));
     });
-  }
-
-  String raw() {
-    return raw;
-  }
-
-  JsonNode document() {
-    return document;
   }
 
   /**
