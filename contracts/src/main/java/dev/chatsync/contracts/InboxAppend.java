@@ -12,11 +12,11 @@ import java.util.List;
  *     membership entries the seq at which the user joined or left
  * @param senderId who sent the message the entry refers to
  * @param sentAtMillis when the message was sent (or the read or change was made), epoch milliseconds
- * @param actors the readers of a receipt entry, the user who made a membership change
- * @param change "added" or "removed", for membership entries
+ * @param actors the readers of a receipt entry, the user who made a membership change or a message change
+ * @param change "added" or "removed", for membership entries; "edited" or "recalled", for message-updated entries
  * @param order the entry's place among the entries of its kind and conversation, when the
- *     conversation seq does not give it (two receipts may carry the same read position); 0: use
- *     conversationSeq
+ *     conversation seq does not give it (two receipts may carry the same read position); the
+ *     message's new version, for message-updated entries; 0: use conversationSeq
  */
 public record InboxAppend(String userId, String kind, String conversationId, long conversationSeq, String messageId,
     String senderId, long sentAtMillis, List<String> actors, String change, long order) implements WireRecord {
@@ -43,9 +43,29 @@ public record InboxAppend(String userId, String kind, String conversationId, lon
         List.of(actor), change, version);
   }
 
-  /** The value stage 2 keeps the high-water mark of, per user, kind and conversation. */
+  public static InboxAppend messageUpdated(String userId, MessageChanged change) {
+    return new InboxAppend(userId, InboxKind.MESSAGE_UPDATED.wireName(), change.conversationId(), change.seq(),
+        change.messageId(), change.senderId(), change.atMillis(), List.of(change.actorId()), change.change(), change.version());
+  }
+
+  /** The value stage 2 keeps the high-water mark of, under {@link #progressKey()}. */
   public long progress() {
     return order > 0 ? order : conversationSeq;
+  }
+
+  /**
+   * What stage 2 remembers this entry's progress under. Entries of one kind and conversation come
+   * in progress order, so one high-water mark per kind and conversation skips replays; the
+   * versions of a message-updated entry are the message's own, so its mark is the message's.
+   */
+  public String progressKey() {
+    if (InboxKind.MESSAGE.wireName().equals(kind)) {
+      return conversationId;
+    }
+    if (InboxKind.MESSAGE_UPDATED.wireName().equals(kind)) {
+      return kind + ":" + conversationId + ":" + conversationSeq;
+    }
+    return kind + ":" + conversationId;
   }
 
   @Override
@@ -68,6 +88,10 @@ public record InboxAppend(String userId, String kind, String conversationId, lon
       case MEMBERSHIP -> !"added".equals(change) && !"removed".equals(change) ? "change must be added or removed"
           : conversationSeq < 0 || order < 0 ? "a membership entry needs a seq and a version of at least 0"
           : actors == null || actors.isEmpty() ? "a membership entry names who made the change" : null;
+      case MESSAGE_UPDATED -> conversationSeq < 1 || order < 2 ? "a message-updated entry needs a seq of at least 1 and a version of at least 2"
+          : messageId == null || messageId.isBlank() ? "a message-updated entry needs its messageId"
+          : !MessageChanged.EDITED.equals(change) && !MessageChanged.RECALLED.equals(change) ? "change must be edited or recalled"
+          : actors == null || actors.isEmpty() ? "a message-updated entry names who made the change" : null;
     };
   }
 }

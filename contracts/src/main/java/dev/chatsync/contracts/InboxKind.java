@@ -9,7 +9,12 @@ public enum InboxKind {
   /** Others (the actors) read the user's messages of a conversation up to conversationSeq. */
   RECEIPT("receipt"),
   /** The user was added to or removed from a conversation at conversationSeq, by the actor. */
-  MEMBERSHIP("membership");
+  MEMBERSHIP("membership"),
+  /**
+   * A message of one of the user's conversations was edited or recalled: conversationSeq is its
+   * seq, order its new version. Comes after the user's entry for the message itself.
+   */
+  MESSAGE_UPDATED("message-updated");
 
   private final String wireName;
 
@@ -29,14 +34,5 @@ public enum InboxKind {
       }
     }
     return null;
-  }
-
-  /**
-   * What stage 2 remembers an entry's progress under: entries of one kind and conversation come
-   * in {@link InboxAppend#progress()} order, so one high-water mark per kind and conversation skips
-   * replays.
-   */
-  public static String progressKey(String kind, String conversationId) {
-    return MESSAGE.wireName.equals(kind) ? conversationId : kind + ":" + conversationId;
   }
 }

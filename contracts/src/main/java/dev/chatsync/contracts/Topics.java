@@ -11,6 +11,7 @@ public final class Topics {
   public static final String INBOX_APPENDS = "chat.inbox-appends";
   public static final String INBOX_NOTIFY = "chat.inbox-notify";
   public static final String READS = "chat.reads";
+  public static final String MESSAGE_CHANGES = "chat.message-changes";
 
   /** Key = conversation id, so one stage-1 consumer sees a conversation in order. */
   public static final Topic<MessageAppended> MESSAGE_APPENDED =
@@ -24,6 +25,13 @@ public final class Topics {
 
   /** Key = conversation id, so one consumer sees all the reads of a conversation, in order, and coalesces receipts. */
   public static final Topic<ReadMoved> READ_MOVED = Topic.of(READS, ReadMoved.class, ReadMoved::conversationId);
+
+  /**
+   * Key = conversation id: one consumer sees a conversation's changes in the order they were
+   * announced (stage 2 keeps the newest version of each message anyway).
+   */
+  public static final Topic<MessageChanged> MESSAGE_CHANGED =
+      Topic.of(MESSAGE_CHANGES, MessageChanged.class, MessageChanged::conversationId);
 
   private Topics() {}
 }

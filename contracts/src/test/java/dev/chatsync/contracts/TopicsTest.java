@@ -17,11 +17,13 @@ class TopicsTest {
         .filter(line -> !line.isEmpty() && !line.startsWith("#"))
         .map(line -> line.split("\\s+")[0])
         .toList();
-    List<Topic<?>> topics = List.of(Topics.MESSAGE_APPENDED, Topics.INBOX_APPEND, Topics.INBOX_NOTIFIED, Topics.READ_MOVED);
+    List<Topic<?>> topics = List.of(Topics.MESSAGE_APPENDED, Topics.INBOX_APPEND, Topics.INBOX_NOTIFIED, Topics.READ_MOVED,
+        Topics.MESSAGE_CHANGED);
     assertThat(configured).containsExactlyInAnyOrderElementsOf(topics.stream()
         .flatMap(topic -> Stream.of(topic.name(), topic.deadLetterName()))
         .toList());
     assertThat(topics).extracting(Topic::name)
-        .containsExactlyInAnyOrder(Topics.MESSAGES, Topics.INBOX_APPENDS, Topics.INBOX_NOTIFY, Topics.READS);
+        .containsExactlyInAnyOrder(Topics.MESSAGES, Topics.INBOX_APPENDS, Topics.INBOX_NOTIFY, Topics.READS,
+            Topics.MESSAGE_CHANGES);
   }
 }

@@ -2,6 +2,7 @@ package dev.chatsync.message;
 
 import dev.chatsync.contracts.InboxAppend;
 import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.MessageChanged;
 import dev.chatsync.contracts.ReadMoved;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.TopicProducer;
@@ -22,6 +23,11 @@ class KafkaTopics {
   @Bean
   TopicProducer<ReadMoved> readEvents(KafkaTemplate<String, byte[]> kafka, RecordTracing tracing) {
     return new TopicProducer<>(Topics.READ_MOVED, kafka, tracing);
+  }
+
+  @Bean
+  TopicProducer<MessageChanged> messageChanges(KafkaTemplate<String, byte[]> kafka, RecordTracing tracing) {
+    return new TopicProducer<>(Topics.MESSAGE_CHANGED, kafka, tracing);
   }
 
   @Bean

@@ -42,6 +42,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     dropped and loaded again on their next send
  * @param replayWindow how long an earlier span of a member added again is kept after its leaving
  *     message: at least the fanout's inbox TTL, the oldest entry a replay or rebuild writes (P1, P8)
+ * @param recallWindow how long after sending a sender may recall a message; a group's creator may
+ *     recall any message of the group at any time
  */
 @ConfigurationProperties("chat.messages")
 public record MessageProperties(
@@ -61,4 +63,5 @@ public record MessageProperties(
     @DefaultValue("12s") Duration ownerLease,
     @DefaultValue("2s") Duration ownerRenewInterval,
     @DefaultValue("") String advertisedAddress,
-    @DefaultValue("100000") int ownedConversations) {}
+    @DefaultValue("100000") int ownedConversations,
+    @DefaultValue("24h") Duration recallWindow) {}

@@ -93,6 +93,29 @@ public final class ApiCalls {
         .bodyValue(Map.of("upTo", upTo)).exchange();
   }
 
+  /** Edits the message; {@code ifMatch} may be null. */
+  public WebTestClient.ResponseSpec edit(String caller, String conversationId, long seq, String body, String ifMatch) {
+    return as(caller).patch().uri("/api/v1/conversations/{id}/messages/{seq}", conversationId, seq)
+        .headers(headers -> {
+          if (ifMatch != null) {
+            headers.setIfMatch(ifMatch);
+          }
+        })
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("body", body)).exchange();
+  }
+
+  public WebTestClient.ResponseSpec recall(String caller, String conversationId, long seq) {
+    return as(caller).delete().uri("/api/v1/conversations/{id}/messages/{seq}", conversationId, seq).exchange();
+  }
+
+  /** The caller's newest history page. */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> history(String caller, String conversationId) {
+    Map<String, Object> page = as(caller).get().uri("/api/v1/conversations/{id}/messages", conversationId).exchange()
+        .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    return (List<Map<String, Object>>) page.get("items");
+  }
+
   /** The records with the key on the topic, from its start, once {@code done} holds for them. */
   public <T extends WireRecord> List<T> awaitRecords(Topic<T> topic, String key, Predicate<List<T>> done) {
     Map<String, Object> config = Map.of(

@@ -1,10 +1,12 @@
 package dev.chatsync.message;
 
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import dev.chatsync.message.lifecycle.ChangeAnnouncer;
 import dev.chatsync.message.member.MemberStore;
 import dev.chatsync.message.member.MembershipAnnouncer;
 import dev.chatsync.message.read.ReadAnnouncer;
 import dev.chatsync.message.read.ReadCursors;
+import dev.chatsync.message.timeline.MessageChanges;
 import java.util.List;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.cassandra.autoconfigure.CqlSessionBuilderCustomizer;
@@ -13,7 +15,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A test context whose membership and read stores and announcers go through {@link Faults}; the
+ * A test context whose membership, read and message-change stores and announcers go through {@link Faults}; the
  * real Cassandra and Kafka adapters stay underneath. The session's statements can be watched
  * ({@link StatementLog}) and its clock set ahead ({@link SkewedClock}).
  */
@@ -21,7 +23,7 @@ import org.springframework.context.annotation.Bean;
 public class FaultInjection {
 
   private static final List<Class<?>> WRAPPED = List.of(MemberStore.class, MembershipAnnouncer.class, ReadCursors.class,
-      ReadAnnouncer.class);
+      ReadAnnouncer.class, MessageChanges.class, ChangeAnnouncer.class);
 
   @Bean
   static Faults faults() {

@@ -215,6 +215,57 @@ class RealtimeIT {
         .doesNotContain(conversationId);
   }
 
+  /**
+   * Issue 14's scenario for the message lifecycle: alice edits a message, then recalls it. Bob's
+   * phone, streaming, gets each change live as a message-updated entry; bob's tablet, syncing
+   * later, gets the message and both changes showing only the latest state; history and the
+   * conversation list show the recall, and the unread count is unchanged by it.
+   */
+  @Test
+  void anEditAndARecallReachEveryDeviceLiveAndLaterOnlyInTheirLatestState() throws Exception {
+    String alice = "alice-" + suffix;
+    String bob = "bob-" + suffix;
+    String conversationId = createGroup(alice, bob);
+    String message = "/conversations/" + conversationId + "/messages/";
+    try (ApiClient.Stream phone = api.stream(bob, "phone", null)) {
+      long seq = send(alice, conversationId, "lifecycle-1", "helo").<Integer>json("$.seq");
+      messagesOf(phone, conversationId, 1);
+
+      Response edited = api.callWithHeaders("PATCH", message + seq, "{\"body\":\"hello\"}",
+          Map.of("Authorization", "Bearer " + api.token(alice), "If-Match", "\"1\""));
+      assertThat(edited.status()).isEqualTo(200);
+      assertThat(edited.<Integer>json("$.version")).isEqualTo(2);
+      Event liveEdit = nextOfKind(phone, "message-updated");
+      assertThat(liveEdit.<String>json("$.message.body")).isEqualTo("hello");
+      assertThat(liveEdit.<Integer>json("$.message.version")).isEqualTo(2);
+      // A device that still holds version 1 loses: nothing is overwritten.
+      assertThat(api.callWithHeaders("PATCH", message + seq, "{\"body\":\"hullo\"}",
+          Map.of("Authorization", "Bearer " + api.token(alice), "If-Match", "\"1\"")).status()).isEqualTo(409);
+
+      assertThat(api.call("DELETE", message + seq, alice, null).status()).isEqualTo(204);
+      Event liveRecall = nextOfKind(phone, "message-updated");
+      assertThat(liveRecall.<String>json("$.message.type")).isEqualTo("recalled");
+      assertThat(liveRecall.<String>json("$.message.recalledBy")).isEqualTo(alice);
+      assertThat(liveRecall.data()).doesNotContain("hello").doesNotContain("helo");
+      System.out.printf("lifecycle: bob's phone got the edit as inbox id %s and the recall as %s, live%n", liveEdit.id(),
+          liveRecall.id());
+
+      Response later = api.callFrom("GET", "/sync?after=0", bob, "tablet", null);
+      List<Map<String, Object>> entries = later.json("$.entries[?(@.conversationId == '" + conversationId + "')]");
+      assertThat(entries).extracting(entry -> entry.get("kind")).containsExactly("message", "message-updated", "message-updated");
+      assertThat(entries).extracting(entry -> (Object) ((Map<?, ?>) entry.get("message")).get("type")).containsOnly("recalled");
+      assertThat(later.body()).doesNotContain("hello").doesNotContain("helo");
+      Response history = api.call("GET", message.substring(0, message.length() - 1), bob, null);
+      assertThat(history.<List<String>>json("$.items[*].type")).containsExactly("recalled");
+      assertThat(api.call("GET", "/conversations", bob, null)
+          .<List<String>>json("$.items[?(@.conversationId == '" + conversationId + "')].lastMessage.type"))
+          .containsExactly("recalled");
+      assertThat(unread(bob, conversationId)).isEqualTo(1);
+      System.out.printf("lifecycle: bob's tablet, syncing later, got %s, every one showing the recall%n",
+          entries.stream().map(entry -> entry.get("kind")).toList());
+    }
+  }
+
   /** A first message through each path, so the measured run does not time class loading and JIT. */
   private void warmUp(String sender, String... recipients) throws Exception {
     for (String recipient : recipients) {

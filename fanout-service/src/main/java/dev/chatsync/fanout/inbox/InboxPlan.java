@@ -29,12 +29,14 @@ public record InboxPlan(InboxState before, long expectedHead, List<PlannedEntry>
     List<PlannedEntry> entries = new ArrayList<>();
     for (Arrival arrival : arrivals) {
       InboxAppend entry = arrival.entry();
-      // Messages from before a rebuild are expanded again after it, in seq order: the copies
-      // still in flight from before would overtake them (P3).
-      if (InboxKind.MESSAGE.wireName().equals(entry.kind()) && arrival.offset() < state.rebuiltAtOffset()) {
+      // Messages from before a rebuild are expanded again after it, in seq order, showing their
+      // latest state: the copies still in flight from before, and their updates, would overtake
+      // them (P3).
+      if (arrival.offset() < state.rebuiltAtOffset() && (InboxKind.MESSAGE.wireName().equals(entry.kind())
+          || InboxKind.MESSAGE_UPDATED.wireName().equals(entry.kind()))) {
         continue;
       }
-      String key = InboxKind.progressKey(entry.kind(), entry.conversationId());
+      String key = entry.progressKey();
       long progress = applied.getOrDefault(key, state.applied(key));
       // Entries of a kind and conversation come in progress order: anything at or below what was
       // applied is a redelivery or a replay (P2, P8).

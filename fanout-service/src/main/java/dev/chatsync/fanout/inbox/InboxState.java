@@ -1,6 +1,5 @@
 package dev.chatsync.fanout.inbox;
 
-import dev.chatsync.contracts.InboxKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public record InboxState(boolean exists, long head, long base, long reserved, lo
   public InboxState keepingProgressOf(List<Arrival> arrivals) {
     Map<String, Long> kept = new HashMap<>();
     for (Arrival arrival : arrivals) {
-      String key = InboxKind.progressKey(arrival.entry().kind(), arrival.entry().conversationId());
+      String key = arrival.entry().progressKey();
       kept.put(key, applied(key));
     }
     return withApplied(kept);

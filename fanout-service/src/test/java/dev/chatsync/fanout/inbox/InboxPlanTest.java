@@ -1,8 +1,10 @@
 package dev.chatsync.fanout.inbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.chatsync.contracts.InboxAppend;
+import dev.chatsync.contracts.MessageChanged;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,9 +37,30 @@ class InboxPlanTest {
   void messagesFromBeforeARebuildAreLeftToItsReExpansion() {
     InboxPlan plan = InboxPlan.of(state, List.of(
         arrival(InboxAppend.message("u", "c1", 9, "m9", "a", 0), 99),
+        arrival(updated(3, 2), 99),
         arrival(InboxAppend.membership("u", "c1", "added", 0, "a", 1, 0), 99)), NOW, TTL);
 
     assertThat(plan.entries()).extracting(planned -> planned.entry().kind()).containsExactly("membership");
+  }
+
+  /** Each message keeps its own versions: an update of one message never hides another's (P1), a repeat adds nothing (P2). */
+  @Test
+  void updatesAreKeptOncePerMessageAndVersion() {
+    InboxPlan plan = InboxPlan.of(state, List.of(
+        arrival(updated(3, 2), 200),
+        arrival(updated(4, 2), 201),
+        arrival(updated(3, 2), 202),
+        arrival(updated(3, 4), 203),
+        arrival(updated(3, 3), 204)), NOW, TTL);
+
+    assertThat(plan.entries()).extracting(planned -> planned.entry().conversationSeq(), planned -> planned.entry().order())
+        .containsExactly(tuple(3L, 2L), tuple(4L, 2L),
+            tuple(3L, 4L));
+    assertThat(plan.applied()).isEqualTo(Map.of("message-updated:c1:3", 4L, "message-updated:c1:4", 2L));
+  }
+
+  private static InboxAppend updated(long seq, int version) {
+    return InboxAppend.messageUpdated("u", new MessageChanged("c1", seq, "m" + seq, "a", version, MessageChanged.EDITED, "a", 0));
   }
 
   @Test

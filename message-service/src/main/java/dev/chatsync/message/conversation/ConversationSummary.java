@@ -1,4 +1,4 @@
 package dev.chatsync.message.conversation;
 
 /** A conversation without its members. */
-public record ConversationSummary(String conversationId, ConversationType type, String title) {}
+public record ConversationSummary(String conversationId, ConversationType type, String title, String creatorId) {}

@@ -7,9 +7,9 @@ import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
 import dev.chatsync.message.send.SendDedup.Key;
 import dev.chatsync.message.send.SendPath.Outcome;
+import dev.chatsync.message.timeline.MessageBodies;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -103,13 +103,6 @@ public class SendService {
     if (request.type() != null && !MESSAGE_TYPE.matcher(request.type()).matches()) {
       return Problems.invalid("type", "must be 1-32 characters of [a-z0-9._-], starting with a letter");
     }
-    if (request.body() == null || request.body().isEmpty()) {
-      return Problems.invalid("body", "must not be empty");
-    }
-    int bytes = request.body().getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > properties.maxBodyBytes()) {
-      return Problems.tooLarge("body", "must be at most " + properties.maxBodyBytes() + " bytes of UTF-8, was " + bytes);
-    }
-    return null;
+    return MessageBodies.problemWith(request.body(), properties.maxBodyBytes());
   }
 }

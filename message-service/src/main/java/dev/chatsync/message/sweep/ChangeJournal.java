@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Begins membership and read changes: notes each in {@link RecentChanges} before its first write,
+ * Begins membership, read and message changes: notes each in {@link RecentChanges} before its first write,
  * and gives it a deadline for starting its conditional writes. The sweeper looks at a change only
  * after its grace; by then, as seen from any instance, the change's writes have landed or never
  * will (the {@link WriteMargin}), so the sweeper's decision cannot be overtaken by a request that
@@ -32,9 +32,9 @@ public class ChangeJournal {
   }
 
   /** Notes the change; the deadline it gives must guard each of the change's conditional writes. */
-  public Mono<Deadline> begin(ChangeKind kind, String conversationId, String userId) {
+  public Mono<Deadline> begin(ChangeKind kind, String conversationId, String subject) {
     Instant now = clock.instant();
-    return changes.note(kind, conversationId, userId, now)
+    return changes.note(kind, conversationId, subject, now)
         .thenReturn(new Deadline(margin.lastStartBefore(now.plus(properties.sweepGrace())), clock));
   }
 

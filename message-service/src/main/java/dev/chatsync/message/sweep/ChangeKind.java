@@ -9,7 +9,9 @@ public enum ChangeKind {
   /** An add or removal: the member row, its join point, the conversation list, the membership entry. */
   MEMBERSHIP,
   /** A read: the member's read position, then ReadMoved on chat.reads. */
-  READ;
+  READ,
+  /** An edit or recall: the message row, then MessageChanged on chat.message-changes; the subject is the seq. */
+  MESSAGE;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

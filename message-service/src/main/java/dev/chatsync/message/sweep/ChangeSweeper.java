@@ -160,7 +160,7 @@ class ChangeSweeper {
       log.warn("skipping " + change + ": this instance has no finisher for its kind");
       return Mono.empty();
     }
-    return Mono.defer(() -> finisher.finish(change.conversationId(), change.userId()))
+    return Mono.defer(() -> finisher.finish(change.conversationId(), change.subject()))
         .then(Mono.fromRunnable(() -> {
           if (swept.failed.remove(change)) {
             remembered.decrementAndGet();

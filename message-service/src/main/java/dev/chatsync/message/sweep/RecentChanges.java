@@ -22,8 +22,8 @@ public interface RecentChanges {
     return at.getEpochSecond() / 60;
   }
 
-  static int shardOf(String conversationId, String userId) {
-    return Math.floorMod((conversationId + "/" + userId).hashCode(), SHARDS);
+  static int shardOf(String conversationId, String subject) {
+    return Math.floorMod((conversationId + "/" + subject).hashCode(), SHARDS);
   }
 
   /**
@@ -31,7 +31,7 @@ public interface RecentChanges {
    * {@code at} on); must complete before the change's first write, so that a request that dies
    * after any write has left a note (P1).
    */
-  Mono<Void> note(ChangeKind kind, String conversationId, String userId, Instant at);
+  Mono<Void> note(ChangeKind kind, String conversationId, String subject, Instant at);
 
   /**
    * The changes noted in one shard of a minute, streamed page by page. A row of a kind this version

@@ -30,7 +30,7 @@ public class InMemoryConversationStore implements ConversationStore {
 
   @Override
   public Mono<Optional<ConversationSummary>> summary(String conversationId) {
-    return find(conversationId).map(found -> found.map(c -> new ConversationSummary(c.conversationId(), c.type(), c.title())));
+    return find(conversationId).map(found -> found.map(c -> new ConversationSummary(c.conversationId(), c.type(), c.title(), c.creatorId())));
   }
 
   @Override

@@ -196,8 +196,8 @@ class SweeperIT {
 
     List<NotedChange> found = changes.in(minute, shard).collectList().block();
 
-    assertThat(found).extracting(NotedChange::userId).contains(carol, alice).doesNotContain(bob);
-    assertThat(found).filteredOn(change -> change.userId().equals(alice)).extracting(NotedChange::notedAt)
+    assertThat(found).extracting(NotedChange::subject).contains(carol, alice).doesNotContain(bob);
+    assertThat(found).filteredOn(change -> change.subject().equals(alice)).extracting(NotedChange::notedAt)
         .containsExactly(Instant.ofEpochSecond((minute + 1) * 60));
     assertThat(skipped()).isGreaterThan(skippedBefore);
   }

@@ -21,7 +21,9 @@ import dev.chatsync.message.send.FanoutDelay;
 import dev.chatsync.message.send.MessagePublisher;
 import dev.chatsync.message.send.SendPath;
 import dev.chatsync.message.sweep.RecentChanges;
+import dev.chatsync.message.lifecycle.ChangeAnnouncer;
 import dev.chatsync.message.timeline.InMemoryMessageStore;
+import dev.chatsync.message.timeline.MessageChanges;
 import dev.chatsync.message.timeline.MessageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,7 +62,7 @@ class MessageApiContractTest {
   @ComponentScan(basePackageClasses = MessageServiceApplication.class, useDefaultFilters = false, includeFilters = {
       @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = {RestController.class, Service.class}),
       @ComponentScan.Filter(type = FilterType.REGEX,
-          pattern = ".*\\.(Membership|MembershipCompletion|EarlierSpans|ChangeJournal|ReadCompletion|SendAdmission)")})
+          pattern = ".*\\.(Membership|MembershipCompletion|EarlierSpans|ChangeJournal|ReadCompletion|ChangeCompletion|SendAdmission)")})
   @EnableConfigurationProperties(MessageProperties.class)
   @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class})
   static class InMemory {
@@ -126,6 +128,16 @@ class MessageApiContractTest {
     }
 
     @Bean
+    MessageChanges messageChanges() {
+      return neverReached(MessageChanges.class);
+    }
+
+    @Bean
+    ChangeAnnouncer changeAnnouncer() {
+      return neverReached(ChangeAnnouncer.class);
+    }
+
+    @Bean
     MeterRegistry meters() {
       return new SimpleMeterRegistry();
     }
@@ -172,6 +184,20 @@ class MessageApiContractTest {
   }
 
   @Test
+  void editingAndRecallingNameTheBadField() {
+    String message = "/api/v1/conversations/c-1/messages/1";
+    assertBadRequest(patch(message, null, null), "body");
+    assertBadRequest(patch(message, "{\"body\":\"\"}", null), "body");
+    assertBadRequest(patch(message, "{\"body\":\"hi\"}", "3"), "If-Match");
+    assertBadRequest(patch(message, "{\"body\":\"hi\"}", "\"0\""), "If-Match");
+    assertBadRequest(patch("/api/v1/conversations/c-1/messages/0", "{\"body\":\"hi\"}", null), "seq");
+    assertBadRequest(as("alice").delete().uri("/api/v1/conversations/c-1/messages/0"), "seq");
+    patch(message, "{\"body\":\"" + "é".repeat(8193) + "\"}", null).exchange()
+        .expectStatus().isEqualTo(413)
+        .expectBody().jsonPath("$.field").isEqualTo("body");
+  }
+
+  @Test
   void historyAndReceiptsNameTheBadParameter() {
     assertBadRequest(as("alice").get().uri("/api/v1/conversations/c-1/messages?limit=201"), "limit");
     assertBadRequest(as("alice").get().uri("/api/v1/conversations/c-1/messages?limit=0"), "limit");
@@ -202,7 +228,9 @@ class MessageApiContractTest {
     for (var request : List.of(web.get().uri("/api/v1/conversations"),
         web.post().uri("/api/v1/conversations/c-1/messages").contentType(MediaType.APPLICATION_JSON)
             .bodyValue("{\"clientMsgId\":\"m-1\",\"body\":\"hi\"}"),
-        web.get().uri("/api/v1/conversations/c-1/messages/1/receipts"))) {
+        web.get().uri("/api/v1/conversations/c-1/messages/1/receipts"),
+        web.patch().uri("/api/v1/conversations/c-1/messages/1").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"body\":\"x\"}"),
+        web.delete().uri("/api/v1/conversations/c-1/messages/1"))) {
       request.exchange().expectStatus().isUnauthorized()
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/unauthenticated"));
@@ -211,6 +239,14 @@ class MessageApiContractTest {
 
   private WebTestClient.RequestHeadersSpec<?> post(String path, String json) {
     var request = as("alice").post().uri(path).contentType(MediaType.APPLICATION_JSON);
+    return json == null ? request : request.bodyValue(json);
+  }
+
+  private WebTestClient.RequestHeadersSpec<?> patch(String path, String json, String ifMatch) {
+    var request = as("alice").patch().uri(path).contentType(MediaType.APPLICATION_JSON);
+    if (ifMatch != null) {
+      request = request.header("If-Match", ifMatch);
+    }
     return json == null ? request : request.bodyValue(json);
   }
 

@@ -1,6 +1,5 @@
 package dev.chatsync.sync.inbox;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -15,8 +14,10 @@ public interface InboxReader {
   Mono<List<InboxEntry>> entriesAfter(String userId, long after, long upTo, int limit);
 
   /**
-   * The messages at {@code seqs} of the conversation's storage timeline, by seq; a seq that is not
-   * there is missing from the map.
+   * The messages at the given seqs of the conversation's storage timeline, by seq; a seq that is
+   * not there is missing from the map. Each comes at least at the version given for its seq: a
+   * message remembered at an older version is read again (an entry never shows a state older than
+   * the change it announces).
    */
-  Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs);
+  Mono<Map<Long, Message>> messages(String conversationId, Map<Long, Integer> atLeast);
 }

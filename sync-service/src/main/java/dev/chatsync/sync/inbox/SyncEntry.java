@@ -7,6 +7,7 @@ import java.util.List;
  * An inbox entry as a device receives it (docs/api.md, "Sync"). Which fields are set depends on the kind:
  * <ul>
  *   <li>{@code message}: {@code message};
+ *   <li>{@code message-updated}: {@code message}, in its latest state (edited, or recalled: no body);
  *   <li>{@code read}: {@code upTo}, how far the user has read the conversation (on some device);
  *   <li>{@code receipt}: {@code upTo} and {@code readers}: others read the user's messages up to
  *       there (the receipts endpoint gives the exact counts);

@@ -1,12 +1,11 @@
 package dev.chatsync.sync.inbox;
 
-import dev.chatsync.contracts.InboxKind;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.sync.ack.DeviceCursors;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -111,10 +110,12 @@ public class SyncService {
   private Mono<SyncPage> resolve(List<InboxEntry> found, long from, int pageSize) {
     List<InboxEntry> page = found.subList(0, Math.min(pageSize, found.size()));
     long nextAfter = page.isEmpty() ? from : page.get(page.size() - 1).seq();
-    Map<String, List<Long>> wanted = page.stream()
-        .filter(entry -> InboxKind.MESSAGE.wireName().equals(entry.kind()))
-        .collect(Collectors.groupingBy(InboxEntry::conversationId, Collectors.mapping(InboxEntry::conversationSeq,
-            Collectors.toList())));
+    // Per conversation, the seqs the page shows and the newest version an entry of the page
+    // announces for each: every entry of a message shows that state, its first entry included.
+    Map<String, Map<Long, Integer>> wanted = new HashMap<>();
+    page.stream().filter(InboxEntry::showsMessage).forEach(entry -> wanted
+        .computeIfAbsent(entry.conversationId(), id -> new HashMap<>())
+        .merge(entry.conversationSeq(), Math.max(1, entry.version()), Math::max));
     // The messages of each conversation in one read, the conversations concurrently; the page
     // keeps inbox order (P3, P4).
     return Flux.fromIterable(wanted.entrySet())
@@ -126,7 +127,7 @@ public class SyncService {
   }
 
   private static SyncEntry toSyncEntry(InboxEntry entry, Map<String, Map<Long, Message>> messages) {
-    if (!InboxKind.MESSAGE.wireName().equals(entry.kind())) {
+    if (!entry.showsMessage()) {
       return SyncEntry.of(entry);
     }
     return SyncEntry.message(entry, messages.getOrDefault(entry.conversationId(), Map.of()).get(entry.conversationSeq()));

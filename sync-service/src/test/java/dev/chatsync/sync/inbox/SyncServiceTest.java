@@ -7,7 +7,6 @@ import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.sync.ack.DeviceCursors;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +22,7 @@ class SyncServiceTest {
   private long uncertainBelow;
   private Long head;
   private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+  private final Map<Long, Integer> askedVersions = new ConcurrentHashMap<>();
   private final DeviceCursors deviceCursors = new DeviceCursors() {
     @Override
     public Mono<Void> acknowledge(String userId, String deviceId, long upTo) {
@@ -48,14 +48,35 @@ class SyncServiceTest {
     }
 
     @Override
-    public Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs) {
+    public Mono<Map<Long, Message>> messages(String conversationId, Map<Long, Integer> atLeast) {
+      askedVersions.putAll(atLeast);
       // Later conversations answer faster, so a service that kept arrival order would reorder the page.
-      return Mono.just(seqs.stream().collect(java.util.stream.Collectors.toMap(seq -> seq, seq -> new Message(conversationId, seq,
-          "m" + seq, "c" + seq, "alice", "text", "body " + seq, Instant.EPOCH))))
+      return Mono.just(atLeast.keySet().stream().collect(java.util.stream.Collectors.toMap(seq -> seq, seq -> new Message(
+              conversationId, seq, "m" + seq, "c" + seq, "alice", "text", "body " + seq + " v" + atLeast.get(seq), Instant.EPOCH,
+              atLeast.get(seq), null, null, null))))
           .delayElement(java.time.Duration.ofMillis(conversationId.startsWith("slow") ? 40 : 1));
     }
   };
   private final SyncService sync = new SyncService(reader, deviceCursors);
+
+  /**
+   * A page holding a message and its update shows both in the update's state: a reader must not
+   * answer the first entry from a memory of the message older than the change the page announces.
+   */
+  @Test
+  void everyEntryOfAMessageShowsTheNewestVersionThePageAnnounces() {
+    entries.add(new InboxEntry(1, "message", "conv", 7, "m7"));
+    entries.add(new InboxEntry(2, "message-updated", "conv", 7, "m7", List.of("alice"), "edited", 2));
+    entries.add(new InboxEntry(3, "message-updated", "conv", 7, "m7", List.of("alice"), "recalled", 3));
+    entries.add(new InboxEntry(4, "message", "conv", 8, "m8"));
+
+    SyncPage page = sync.sync(bob, SyncService.PageRequest.of(0L, 10)).block();
+
+    assertThat(askedVersions).containsExactlyInAnyOrderEntriesOf(Map.of(7L, 3, 8L, 1));
+    assertThat(page.entries()).extracting(SyncEntry::kind)
+        .containsExactly("message", "message-updated", "message-updated", "message");
+    assertThat(page.entries()).extracting(entry -> entry.message().version()).containsExactly(3, 3, 3, 1);
+  }
 
   @Test
   void pagesAscendWithoutGapsAndTellWhereToGoOn() {
@@ -65,7 +86,7 @@ class SyncServiceTest {
 
     SyncPage first = sync.sync(bob, SyncService.PageRequest.of(0L, 2)).block();
     assertThat(first.entries()).extracting(SyncEntry::seq).containsExactly(1L, 2L);
-    assertThat(first.entries()).extracting(e -> e.message().body()).containsExactly("body 1", "body 2");
+    assertThat(first.entries()).extracting(e -> e.message().body()).containsExactly("body 1 v1", "body 2 v1");
     assertThat(first.nextAfter()).isEqualTo(2);
     assertThat(first.hasMore()).isTrue();
 

@@ -14,7 +14,6 @@ import dev.chatsync.sync.inbox.InboxEntry;
 import dev.chatsync.sync.inbox.InboxReader;
 import dev.chatsync.sync.inbox.Message;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -112,8 +111,8 @@ class StreamReadFailureIT {
       }
 
       @Override
-      public Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs) {
-        return real.messages(conversationId, seqs);
+      public Mono<Map<Long, Message>> messages(String conversationId, Map<Long, Integer> atLeast) {
+        return real.messages(conversationId, atLeast);
       }
     }
   }

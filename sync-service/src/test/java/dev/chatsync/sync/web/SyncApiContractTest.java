@@ -20,7 +20,6 @@ import dev.chatsync.sync.stream.StreamProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,7 +71,7 @@ class SyncApiContractTest {
         }
 
         @Override
-        public Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs) {
+        public Mono<Map<Long, Message>> messages(String conversationId, Map<Long, Integer> atLeast) {
           return Mono.just(Map.of());
         }
       };

@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.contracts.InboxKind;
 import dev.chatsync.contracts.Memo;
 import dev.chatsync.fanout.FanoutProperties;
 import dev.chatsync.fanout.ProgressStamps;
@@ -21,7 +22,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
-import dev.chatsync.contracts.InboxKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -106,8 +106,8 @@ class CassandraInboxStore implements InboxStore {
         + "reserved = :reserved, planned_at = :planned_at, entry_ttl = :ttl, applied = {}, pending = null, horizon = {}, "
         + "rebuilt_at_offset = :offset" + where);
     insertEntry = session.prepare("INSERT INTO inbox_by_user (user_id, inbox_seq, kind, conversation_id, conversation_seq, "
-        + "message_id, actors, change, created_at) VALUES (:user_id, :inbox_seq, :kind, :conversation_id, :conversation_seq, "
-        + ":message_id, :actors, :change, :created_at) USING TTL :ttl");
+        + "message_id, actors, change, version, created_at) VALUES (:user_id, :inbox_seq, :kind, :conversation_id, "
+        + ":conversation_seq, :message_id, :actors, :change, :version, :created_at) USING TTL :ttl");
   }
 
   @Override
@@ -148,7 +148,7 @@ class CassandraInboxStore implements InboxStore {
   private CompletionStage<InboxState> withProgressOf(String userId, List<Arrival> arrivals, InboxState state) {
     Map<String, CompletableFuture<Row>> reads = new LinkedHashMap<>();
     for (Arrival arrival : arrivals) {
-      String key = InboxKind.progressKey(arrival.entry().kind(), arrival.entry().conversationId());
+      String key = arrival.entry().progressKey();
       if (state.exists() && !state.applied().containsKey(key) && !reads.containsKey(key)) {
         reads.put(key, execute(selectApplied.bind(key, userId)).thenApply(AsyncResultSet::one));
       }
@@ -307,6 +307,9 @@ class CassandraInboxStore implements InboxStore {
     }
     if (entry.change() != null) {
       insert.setString("change", entry.change());
+    }
+    if (InboxKind.MESSAGE_UPDATED.wireName().equals(entry.kind())) {
+      insert.setInt("version", Math.toIntExact(entry.order()));
     }
     return insert.build();
   }

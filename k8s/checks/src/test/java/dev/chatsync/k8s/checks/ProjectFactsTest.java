@@ -17,7 +17,8 @@ class ProjectFactsTest {
     assertThat(facts.topics().get("chat.messages").partitions()).isPositive();
     // The fanout's groups as the brief of these checks states them (group id = listener id).
     assertThat(facts.listenerGroups()).isEqualTo(Map.of(
-        "fanout-expand", "chat.messages", "fanout-inbox", "chat.inbox-appends", "fanout-reads", "chat.reads"));
+        "fanout-expand", "chat.messages", "fanout-inbox", "chat.inbox-appends", "fanout-reads", "chat.reads",
+        "fanout-changes", "chat.message-changes"));
   }
 
   @Test

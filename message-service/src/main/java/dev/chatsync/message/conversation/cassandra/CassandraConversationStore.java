@@ -97,7 +97,7 @@ class CassandraConversationStore implements ConversationStore {
   public Mono<Optional<ConversationSummary>> summary(String conversationId) {
     return execute(selectConversation.bind(conversationId)).map(result -> Optional.ofNullable(result.one())
         .map(row -> new ConversationSummary(conversationId, ConversationType.valueOf(row.getString("type").toUpperCase(Locale.ROOT)),
-            row.getString("title"))));
+            row.getString("title"), row.getString("creator_id"))));
   }
 
   @Override

@@ -38,9 +38,9 @@ class CassandraRecentChanges implements RecentChanges {
   }
 
   @Override
-  public Mono<Void> note(ChangeKind kind, String conversationId, String userId, Instant at) {
-    return execute(insert.bind(RecentChanges.minuteOf(at), RecentChanges.shardOf(conversationId, userId), kind.wireName(),
-        conversationId, userId, at)).then();
+  public Mono<Void> note(ChangeKind kind, String conversationId, String subject, Instant at) {
+    return execute(insert.bind(RecentChanges.minuteOf(at), RecentChanges.shardOf(conversationId, subject), kind.wireName(),
+        conversationId, subject, at)).then();
   }
 
   @Override
@@ -55,18 +55,19 @@ class CassandraRecentChanges implements RecentChanges {
   /** The noted change, or null for a kind this version does not know (logged and counted). */
   private NotedChange toChange(long minute, Row row) {
     String conversationId = row.getString("conversation_id");
-    String userId = row.getString("user_id");
+    // The subject: a user id, or for a message change the message's seq (the V006 migration).
+    String subject = row.getString("user_id");
     Optional<ChangeKind> kind = ChangeKind.fromWire(row.getString("kind"));
     if (kind.isEmpty()) {
       unknownKinds.increment();
-      log.atWarn().addKeyValue("conversationId", conversationId).addKeyValue("userId", userId)
-          .log("skipping a change of kind '" + row.getString("kind") + "' noted for " + userId + " in " + conversationId
+      log.atWarn().addKeyValue("conversationId", conversationId)
+          .log("skipping a change of kind '" + row.getString("kind") + "' noted for " + subject + " in " + conversationId
               + ": this version cannot finish it (an instance of the version that noted it will)");
       return null;
     }
     // A row without its time (never written so): noted at the latest in its minute's last instant.
     Instant notedAt = row.isNull("noted_at") ? Instant.ofEpochSecond((minute + 1) * 60) : row.getInstant("noted_at");
-    return new NotedChange(kind.get(), conversationId, userId, notedAt);
+    return new NotedChange(kind.get(), conversationId, subject, notedAt);
   }
 
   private Mono<AsyncResultSet> execute(Statement<?> statement) {

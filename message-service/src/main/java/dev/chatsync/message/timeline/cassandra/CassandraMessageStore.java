@@ -12,6 +12,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import dev.chatsync.contracts.StorageTimeline;
 import dev.chatsync.contracts.Memo;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
@@ -32,6 +33,8 @@ class CassandraMessageStore implements MessageStore {
 
   private static final Logger log = LoggerFactory.getLogger(CassandraMessageStore.class);
   private static final String COLUMNS = "seq, message_id, client_msg_id, sender_id, type, body, sent_at";
+  /** A message's latest state: as appended, with its edits and recall. */
+  static final String STATE_COLUMNS = COLUMNS + ", version, edited_body, edited_at, recalled_at, recalled_by";
 
   private final CqlSession session;
   private final int appendAttempts;
@@ -65,7 +68,7 @@ class CassandraMessageStore implements MessageStore {
         + "IF head_seq = null");
     insertMessage = session.prepare("INSERT INTO messages_by_conversation (conversation_id, bucket, " + COLUMNS
         + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    String range = "SELECT " + COLUMNS + " FROM messages_by_conversation WHERE conversation_id = ? AND bucket = ? "
+    String range = "SELECT " + STATE_COLUMNS + " FROM messages_by_conversation WHERE conversation_id = ? AND bucket = ? "
         + "AND seq > ? AND seq < ? ORDER BY seq ";
     rangeNewestFirst = session.prepare(range + "DESC LIMIT ?");
     rangeOldestFirst = session.prepare(range + "ASC LIMIT ?");
@@ -190,9 +193,17 @@ class CassandraMessageStore implements MessageStore {
     });
   }
 
-  private static Message toMessage(String conversationId, Row row) {
+  /**
+   * A row read with {@link #STATE_COLUMNS}: the edited body over the first, and no body at all once
+   * recalled, whatever its cells still hold (the V006 migration says why).
+   */
+  static Message toMessage(String conversationId, Row row) {
+    boolean recalled = !row.isNull("recalled_at");
     return new Message(conversationId, row.getLong("seq"), row.getString("message_id"), row.getString("client_msg_id"),
-        row.getString("sender_id"), row.getString("type"), row.getString("body"), row.getInstant("sent_at"));
+        row.getString("sender_id"), StorageTimeline.shownType(row.getString("type"), recalled),
+        StorageTimeline.shownBody(row.getString("body"), row.getString("edited_body"), recalled), row.getInstant("sent_at"),
+        row.isNull("version") ? 1 : row.getInt("version"), row.getInstant("edited_at"), row.getInstant("recalled_at"),
+        row.getString("recalled_by"));
   }
 
   private Mono<AsyncResultSet> execute(Statement<?> statement) {

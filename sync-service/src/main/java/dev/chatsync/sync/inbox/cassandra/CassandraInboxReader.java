@@ -15,9 +15,7 @@ import dev.chatsync.sync.inbox.InboxReader;
 import dev.chatsync.sync.inbox.Message;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -34,9 +32,11 @@ class CassandraInboxReader implements InboxReader {
   private final PreparedStatement selectEntries;
   private final PreparedStatement selectMessages;
   /**
-   * Messages this instance read lately. A timeline row never changes once appended (P3, P4), so a
-   * remembered one is the row; a message to a group of 100 is read once, not once per member's
-   * stream. Who may see it is still decided by each user's own inbox entries.
+   * Messages this instance read lately, so that a message to a group of 100 is read once, not once
+   * per member's stream. Who may see it is still decided by each user's own inbox entries. A row
+   * changes only by an edit or recall, which moves its version and reaches every member as a
+   * message-updated entry with that version: a remembered message older than the version an entry
+   * asks for is read again, so no entry shows a state older than the one it announces.
    */
   private final Memo<MessageKey, Message> recentMessages;
 
@@ -46,12 +46,13 @@ class CassandraInboxReader implements InboxReader {
     this.session = session;
     this.recentMessages = new Memo<>(properties.rememberedMessages());
     selectBounds = session.prepare("SELECT head_seq, base, horizon, entry_ttl FROM inbox_state WHERE user_id = ?");
-    selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id, actors, change "
+    selectEntries = session.prepare("SELECT inbox_seq, kind, conversation_id, conversation_seq, message_id, actors, change, version "
         + "FROM inbox_by_user "
         + "WHERE user_id = ? AND inbox_seq > ? AND inbox_seq <= ? LIMIT ?");
     // One query per timeline partition for all the seqs a page needs there (a page is mostly
     // consecutive seqs of a few conversations), not one per entry.
-    selectMessages = session.prepare("SELECT seq, message_id, client_msg_id, sender_id, type, body, sent_at "
+    selectMessages = session.prepare("SELECT seq, message_id, client_msg_id, sender_id, type, body, sent_at, version, "
+        + "edited_body, edited_at, recalled_at, recalled_by "
         + "FROM messages_by_conversation WHERE conversation_id = ? AND bucket = ? AND seq IN ?");
   }
 
@@ -80,24 +81,24 @@ class CassandraInboxReader implements InboxReader {
       for (Row row : result.currentPage()) {
         entries.add(new InboxEntry(row.getLong("inbox_seq"), row.getString("kind"), row.getString("conversation_id"),
             row.getLong("conversation_seq"), row.getString("message_id"), row.getList("actors", String.class),
-            row.getString("change")));
+            row.getString("change"), row.isNull("version") ? 0 : row.getInt("version")));
       }
       return entries;
     });
   }
 
   @Override
-  public Mono<Map<Long, Message>> messages(String conversationId, Collection<Long> seqs) {
+  public Mono<Map<Long, Message>> messages(String conversationId, Map<Long, Integer> atLeast) {
     Map<Long, Message> known = new HashMap<>();
     List<Long> unknown = new ArrayList<>();
-    for (long seq : new HashSet<>(seqs)) {
+    atLeast.forEach((seq, version) -> {
       Message message = recentMessages.get(new MessageKey(conversationId, seq));
-      if (message != null) {
+      if (message != null && message.version() >= version) {
         known.put(seq, message);
       } else {
         unknown.add(seq);
       }
-    }
+    });
     if (unknown.isEmpty()) {
       return Mono.just(known);
     }
@@ -106,10 +107,24 @@ class CassandraInboxReader implements InboxReader {
         .flatMap(bucket -> execute(selectMessages.bind(conversationId, bucket.getKey(), bucket.getValue())))
         // IN over at most a page of seqs (500): within the driver's first page.
         .concatMapIterable(AsyncResultSet::currentPage)
-        .map(row -> new Message(conversationId, row.getLong("seq"), row.getString("message_id"), row.getString("client_msg_id"),
-            row.getString("sender_id"), row.getString("type"), row.getString("body"), row.getInstant("sent_at")))
-        .doOnNext(message -> recentMessages.remember(new MessageKey(conversationId, message.seq()), message, (old, read) -> read))
+        .map(row -> toMessage(conversationId, row))
+        // The newer of two reads stays: one that raced an edit must not replace the edit's state.
+        .doOnNext(message -> recentMessages.remember(new MessageKey(conversationId, message.seq()), message,
+            (old, read) -> read.version() >= old.version() ? read : old))
         .collect(() -> known, (found, message) -> found.put(message.seq(), message));
+  }
+
+  /**
+   * The message's latest state: the edited body over the first, and no body at all once recalled,
+   * whatever its cells still hold (message-service's V006 migration says why).
+   */
+  private static Message toMessage(String conversationId, Row row) {
+    boolean recalled = !row.isNull("recalled_at");
+    return new Message(conversationId, row.getLong("seq"), row.getString("message_id"), row.getString("client_msg_id"),
+        row.getString("sender_id"), StorageTimeline.shownType(row.getString("type"), recalled),
+        StorageTimeline.shownBody(row.getString("body"), row.getString("edited_body"), recalled), row.getInstant("sent_at"),
+        row.isNull("version") ? 1 : row.getInt("version"), row.getInstant("edited_at"), row.getInstant("recalled_at"),
+        row.getString("recalled_by"));
   }
 
   private Mono<AsyncResultSet> execute(Statement<?> statement) {
