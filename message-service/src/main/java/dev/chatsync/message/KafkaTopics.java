@@ -1,6 +1,7 @@
 package dev.chatsync.message;
 
 import dev.chatsync.contracts.InboxAppend;
+import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.MessageAppended;
 import dev.chatsync.contracts.MessageChanged;
 import dev.chatsync.contracts.ReadMoved;
@@ -28,6 +29,12 @@ class KafkaTopics {
   @Bean
   TopicProducer<MessageChanged> messageChanges(KafkaTemplate<String, byte[]> kafka, RecordTracing tracing) {
     return new TopicProducer<>(Topics.MESSAGE_CHANGED, kafka, tracing);
+  }
+
+  /** Signals (typing) for the recipients' open streams. */
+  @Bean
+  TopicProducer<InboxNotify> notifications(KafkaTemplate<String, byte[]> kafka, RecordTracing tracing) {
+    return new TopicProducer<>(Topics.INBOX_NOTIFIED, kafka, tracing);
   }
 
   @Bean

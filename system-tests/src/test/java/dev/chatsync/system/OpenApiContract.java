@@ -110,9 +110,13 @@ final class OpenApiContract {
 
   /** Throws when a stream event's data breaks the entry schema the description gives the stream's events. */
   void checkStreamEvent(String kind, String data) {
-    String schema = "cursor-expired".equals(kind)
-        ? "/components/schemas/Problem"
-        : pointer("paths", STREAM, "get", "responses", "200", "content", "text/event-stream", "schema");
+    String schema = switch (kind) {
+      case "cursor-expired" -> "/components/schemas/Problem";
+      // The stream's schema allows any of its event shapes; each event must fit its own.
+      case "typing" -> "/components/schemas/TypingEvent";
+      case "presence" -> "/components/schemas/PresenceEvent";
+      default -> "/components/schemas/SyncEntry";
+    };
     validate(schema, data, "a " + kind + " event of " + STREAM);
   }
 

@@ -266,6 +266,46 @@ class RealtimeIT {
     }
   }
 
+  /**
+   * Typing reaches the other members' open streams as an event without an id: once per interval
+   * however often the client says it, never from a group above the typing limit (100), and the
+   * entries around it keep their ids.
+   */
+  @Test
+  void typingReachesOpenStreamsOnceAnIntervalAndNeverFromABigGroup() throws Exception {
+    String alice = "alice-" + suffix;
+    String bob = "bob-" + suffix;
+    String small = createGroup(alice, bob);
+    String[] crowd = new String[101];
+    crowd[0] = bob;
+    for (int i = 1; i < crowd.length; i++) {
+      crowd[i] = "member" + i + "-" + suffix;
+    }
+    String big = createGroup(alice, crowd);
+    try (ApiClient.Stream phone = api.stream(bob, "phone", null)) {
+      assertThat(api.call("POST", "/conversations/" + big + "/typing", alice, null).status()).isEqualTo(204);
+      assertThat(api.call("POST", "/conversations/" + small + "/typing", alice, null).status()).isEqualTo(204);
+      assertThat(api.call("POST", "/conversations/" + small + "/typing", alice, null).status()).isEqualTo(204);
+      long seq = send(alice, small, "typing-1", "done typing").<Integer>json("$.seq");
+
+      // One message-service sends the signals for bob into his partition in the order of the
+      // requests: had the big group's gone through, it would come first; had the repeated one, it
+      // would come before the message.
+      Event typing = phone.next(WAIT);
+      assertThat(typing.kind()).isEqualTo("typing");
+      assertThat(typing.id()).isNull();
+      assertThat(typing.<String>json("$.conversationId")).isEqualTo(small);
+      assertThat(typing.<String>json("$.userId")).isEqualTo(alice);
+      Event message = phone.next(WAIT);
+      assertThat(message.kind()).isEqualTo("message");
+      assertThat(message.<Integer>json("$.message.seq")).isEqualTo((int) seq);
+      assertThat(message.id()).isNotNull();
+      System.out.printf("typing: bob's phone got one typing event (no id) for 3 requests, then the message as inbox id %s%n",
+          message.id());
+    }
+    assertThat(api.call("POST", "/conversations/" + small + "/typing", "eve-" + suffix, null).status()).isEqualTo(403);
+  }
+
   /** A first message through each path, so the measured run does not time class loading and JIT. */
   private void warmUp(String sender, String... recipients) throws Exception {
     for (String recipient : recipients) {

@@ -22,6 +22,8 @@ import dev.chatsync.message.send.MessagePublisher;
 import dev.chatsync.message.send.SendPath;
 import dev.chatsync.message.sweep.RecentChanges;
 import dev.chatsync.message.lifecycle.ChangeAnnouncer;
+import dev.chatsync.message.signal.SignalProperties;
+import dev.chatsync.message.signal.SignalPublisher;
 import dev.chatsync.message.timeline.InMemoryMessageStore;
 import dev.chatsync.message.timeline.MessageChanges;
 import dev.chatsync.message.timeline.MessageStore;
@@ -63,7 +65,7 @@ class MessageApiContractTest {
       @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = {RestController.class, Service.class}),
       @ComponentScan.Filter(type = FilterType.REGEX,
           pattern = ".*\\.(Membership|MembershipCompletion|EarlierSpans|ChangeJournal|ReadCompletion|ChangeCompletion|SendAdmission)")})
-  @EnableConfigurationProperties(MessageProperties.class)
+  @EnableConfigurationProperties({MessageProperties.class, SignalProperties.class})
   @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class})
   static class InMemory {
 
@@ -138,6 +140,11 @@ class MessageApiContractTest {
     }
 
     @Bean
+    SignalPublisher signals() {
+      return neverReached(SignalPublisher.class);
+    }
+
+    @Bean
     MeterRegistry meters() {
       return new SimpleMeterRegistry();
     }
@@ -192,6 +199,7 @@ class MessageApiContractTest {
     assertBadRequest(patch(message, "{\"body\":\"hi\"}", "\"0\""), "If-Match");
     assertBadRequest(patch("/api/v1/conversations/c-1/messages/0", "{\"body\":\"hi\"}", null), "seq");
     assertBadRequest(as("alice").delete().uri("/api/v1/conversations/c-1/messages/0"), "seq");
+    assertBadRequest(post("/api/v1/conversations/c%20d/typing", null), "conversationId");
     patch(message, "{\"body\":\"" + "é".repeat(8193) + "\"}", null).exchange()
         .expectStatus().isEqualTo(413)
         .expectBody().jsonPath("$.field").isEqualTo("body");
@@ -230,7 +238,8 @@ class MessageApiContractTest {
             .bodyValue("{\"clientMsgId\":\"m-1\",\"body\":\"hi\"}"),
         web.get().uri("/api/v1/conversations/c-1/messages/1/receipts"),
         web.patch().uri("/api/v1/conversations/c-1/messages/1").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"body\":\"x\"}"),
-        web.delete().uri("/api/v1/conversations/c-1/messages/1"))) {
+        web.delete().uri("/api/v1/conversations/c-1/messages/1"),
+        web.post().uri("/api/v1/conversations/c-1/typing"))) {
       request.exchange().expectStatus().isUnauthorized()
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/unauthenticated"));

@@ -1,5 +1,6 @@
 package dev.chatsync.sync.stream;
 
+import dev.chatsync.contracts.Signal;
 import java.util.Map;
 import reactor.core.publisher.Flux;
 
@@ -8,9 +9,15 @@ public interface InboxWakeups {
 
   /**
    * The inbox head a notification announced, and the trace fields it carried (the trace of the
-   * entry that moved the head; empty when it carried none).
+   * entry that moved the head; empty when it carried none); or a signal for the streams to send,
+   * with a head of 0.
    */
-  record Wakeup(long head, Map<String, String> trace) {}
+  record Wakeup(long head, Map<String, String> trace, Signal signal) {
+
+    public Wakeup(long head, Map<String, String> trace) {
+      this(head, trace, null);
+    }
+  }
 
   /**
    * Emitted once, when no notification can be missed any more (a head may come just before it:
@@ -20,7 +27,7 @@ public interface InboxWakeups {
 
   /**
    * A hot signal for the user: {@link #LISTENING} once, and the inbox heads notifications announce
-   * from then on. Read the backlog only after {@link #LISTENING}, so that nothing written between the
+   * (and the signals they carry) from then on. Read the backlog only after {@link #LISTENING}, so that nothing written between the
    * read and the start of listening goes unnoticed.
    */
   Flux<Wakeup> of(String userId);

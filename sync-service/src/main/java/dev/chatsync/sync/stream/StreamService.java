@@ -7,6 +7,7 @@ import dev.chatsync.sync.ack.DeviceCursors;
 import dev.chatsync.sync.inbox.CursorExpiries;
 import dev.chatsync.sync.inbox.SyncEntry;
 import dev.chatsync.sync.inbox.SyncService;
+import dev.chatsync.sync.signal.SignalEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The push side of delivery: a device's live view of its user's inbox, as server-sent events.
@@ -103,8 +105,29 @@ public class StreamService {
     AtomicLong lastSent = new AtomicLong(from);
     // The backlog is read when the wakeups are listening, not before: nothing written after the
     // read can then go unnoticed.
+    return wakeups.of(caller.userId()).publish(shared -> {
+          // The entries decide when the stream ends (a cursor-expired event ends it); the signals end with them.
+          Sinks.Empty<Void> entriesEnded = Sinks.empty();
+          Flux<ServerSentEvent<Object>> entries = entries(caller, lastSent, shared.filter(wakeup -> wakeup.signal() == null))
+              .doFinally(ended -> entriesEnded.tryEmitEmpty());
+          // Signals go straight out, beside the entries, never behind a read of the inbox; a stream
+          // too slow to take them drops them (they are never data).
+          Flux<ServerSentEvent<Object>> signals = shared.filter(wakeup -> wakeup.signal() != null)
+              .map(wakeup -> SignalEvents.of(wakeup.signal()))
+              .onBackpressureDrop()
+              .takeUntilOther(entriesEnded.asMono());
+          return Flux.merge(entries, signals);
+        })
+        // Between events, never inside a page: the device's Last-Event-ID is the last entry it got.
+        .takeUntilOther(drain.draining())
+        .doOnSubscribe(subscribed -> open.incrementAndGet())
+        .doFinally(ended -> open.decrementAndGet());
+  }
+
+  /** The inbox entries: the backlog once listening, then what notifications and heartbeats find. */
+  private Flux<ServerSentEvent<Object>> entries(Caller caller, AtomicLong lastSent, Flux<InboxWakeups.Wakeup> notified) {
     Flux<Wake> wakes = Flux.merge(
-            wakeups.of(caller.userId()).map(wakeup -> wakeup.equals(InboxWakeups.LISTENING)
+            notified.map(wakeup -> wakeup.equals(InboxWakeups.LISTENING)
                 ? new Wake(Reason.OPEN) : new Wake(Reason.NOTIFIED, wakeup.head(), wakeup.trace())),
             Flux.interval(properties.heartbeat()).map(tick -> new Wake(Reason.HEARTBEAT)))
         .onBackpressureLatest();
@@ -122,11 +145,7 @@ public class StreamService {
             expired.increment();
           }
           return Mono.just(ServerSentEvent.builder().event("cursor-expired").data((Object) gone.getBody()).build());
-        })
-        // Between events, never inside a page: the device's Last-Event-ID is the last entry it got.
-        .takeUntilOther(drain.draining())
-        .doOnSubscribe(subscribed -> open.incrementAndGet())
-        .doFinally(ended -> open.decrementAndGet());
+        });
   }
 
   /**

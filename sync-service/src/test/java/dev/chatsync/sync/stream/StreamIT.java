@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.chatsync.contracts.InboxNotify;
+import dev.chatsync.contracts.Signal;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.TopicProducer;
 import dev.chatsync.contracts.identity.GatewayIdentity;
@@ -82,6 +83,43 @@ class StreamIT {
         .verify(Duration.ofSeconds(30));
     await().atMost(Duration.ofSeconds(15)).until(() -> meters.find("chat.kafka.dead.letters")
         .tag("topic", Topics.INBOX_NOTIFY).counters().stream().mapToDouble(counter -> counter.count()).sum() >= 2);
+  }
+
+  /**
+   * Signals are events without an id, pushed beside the entries and never stored: a typing signal
+   * repeated within its interval is dropped, and the entry after them keeps its id (P4: the
+   * device's Last-Event-ID names inbox entries only).
+   */
+  @Test
+  void signalsArePushedWithoutAnIdAndTypingAtMostOnceAnInterval() {
+    StreamFixture fixture = new StreamFixture(cql, web, identity, "conv-" + suffix);
+    fixture.deliver(bob, 1);
+    String alice = "alice-" + suffix;
+    TopicProducer<InboxNotify> notify = new TopicProducer<>(Topics.INBOX_NOTIFIED, kafka);
+    long now = System.currentTimeMillis();
+
+    StepVerifier.create(fixture.open(bob, null))
+        .assertNext(event -> assertThat(event.id()).isEqualTo("1"))
+        .then(() -> {
+          notify.send(InboxNotify.signal(bob, Signal.typing("conv-" + suffix, alice, now + 6_000, now))).join();
+          notify.send(InboxNotify.signal(bob, Signal.typing("conv-" + suffix, alice, now + 7_000, now + 1_000))).join();
+          notify.send(InboxNotify.signal(bob, Signal.presence(alice, true, now))).join();
+          fixture.deliver(bob, 2);
+          notify.send(new InboxNotify(bob, 2)).join();
+        })
+        .assertNext(event -> {
+          assertThat(event.event()).isEqualTo("typing");
+          assertThat(event.id()).isNull();
+          assertThat(event.data()).contains("\"userId\":\"" + alice + "\"").contains("\"until\":\"");
+        })
+        .assertNext(event -> {
+          assertThat(event.event()).isEqualTo("presence");
+          assertThat(event.id()).isNull();
+          assertThat(event.data()).contains("\"online\":true");
+        })
+        .assertNext(event -> assertThat(event.id()).isEqualTo("2"))
+        .thenCancel()
+        .verify(Duration.ofSeconds(30));
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.chatsync.sync.stream.kafka;
 
 import dev.chatsync.contracts.Topics;
+import dev.chatsync.sync.signal.TypingGate;
 import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.contracts.tracing.RecordTracing;
 import dev.chatsync.sync.stream.InboxWakeups;
 import dev.chatsync.sync.stream.StreamProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +44,9 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
   private final StreamProperties properties;
   private final NotifyPartitionFollower follower;
   private final RecordTracing tracing;
+  /** The users with streams here are at most the instance's streams: one entry per typer of each is plenty. */
+  private final TypingGate typing = new TypingGate(100_000);
+  private final Clock clock = Clock.systemUTC();
 
   KafkaInboxWakeups(DeadLetters deadLetters, StreamProperties properties, ConsumerFactory<String, byte[]> consumers,
       MeterRegistry meters, RecordTracing tracing) {
@@ -119,8 +124,13 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
   void notified(ConsumerRecord<String, byte[]> record) {
     deadLetters.decode(Topics.INBOX_NOTIFIED, record).ifPresent(note -> {
       Held wakeup = byUser.get(note.userId());
-      if (wakeup != null) {
+      if (wakeup == null) {
+        return;
+      }
+      if (note.signal() == null) {
         wakeup.sink.tryEmitNext(new Wakeup(note.headSeq(), tracing.carried(record.headers())));
+      } else if (typing.letsThrough(note.userId(), note.signal(), clock.millis())) {
+        wakeup.sink.tryEmitNext(new Wakeup(0, Map.of(), note.signal()));
       }
     });
   }
