@@ -23,7 +23,8 @@ final class ConsumerGroups {
   static final Map<String, String> FANOUT = Map.of(
       "fanout-expand", Topics.MESSAGES,
       "fanout-inbox", Topics.INBOX_APPENDS,
-      "fanout-reads", Topics.READS);
+      "fanout-reads", Topics.READS,
+      "fanout-changes", Topics.MESSAGE_CHANGES);
 
   private final Admin admin;
 

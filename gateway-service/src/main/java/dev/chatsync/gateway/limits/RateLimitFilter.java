@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
 class RateLimitFilter implements GlobalFilter, Ordered {
 
   private static final String CONVERSATIONS = "/api/v1/conversations/";
-  private static final String MESSAGES = "/messages";
+  private static final String MESSAGES = "messages";
   private static final String STREAM = "/api/v1/stream";
 
   /** One limit: its buckets, how a client is told about it, and its refusals' counter. */
@@ -117,13 +117,20 @@ class RateLimitFilter implements GlobalFilter, Ordered {
     }
   }
 
-  /** The conversation of a send ({@code POST /api/v1/conversations/{id}/messages}, decoded path), else null. */
+  /**
+   * The conversation of a send ({@code POST /api/v1/conversations/{id}/messages}) or of a change to
+   * a message ({@code PATCH} or {@code DELETE /api/v1/conversations/{id}/messages/{seq}}), decoded
+   * path, else null. A change costs what a send costs: an entry in every member's inbox.
+   */
   static String sendTarget(HttpMethod method, String path) {
-    if (!HttpMethod.POST.equals(method) || !path.startsWith(CONVERSATIONS) || !path.endsWith(MESSAGES)) {
+    if (!path.startsWith(CONVERSATIONS)) {
       return null;
     }
-    String id = path.substring(CONVERSATIONS.length(), path.length() - MESSAGES.length());
-    return id.isEmpty() || id.indexOf('/') >= 0 ? null : id;
+    String[] parts = path.substring(CONVERSATIONS.length()).split("/", -1);
+    boolean send = HttpMethod.POST.equals(method) && parts.length == 2;
+    boolean change = (HttpMethod.PATCH.equals(method) || HttpMethod.DELETE.equals(method)) && parts.length == 3
+        && !parts[2].isEmpty();
+    return (send || change) && !parts[0].isEmpty() && MESSAGES.equals(parts[1]) ? parts[0] : null;
   }
 
   private static Mono<Void> refuse(ServerWebExchange exchange, Refusal refusal) {

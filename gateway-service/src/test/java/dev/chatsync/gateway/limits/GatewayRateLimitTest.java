@@ -157,6 +157,25 @@ class GatewayRateLimitTest {
         .allSatisfy(refused -> assertThat(refused.getResponseBody()).contains("sends a second per user"));
   }
 
+  /** An edit and a recall put an entry in every member's inbox, as a send does, and count as one. */
+  @Test
+  void editsAndRecallsCountAsSends() {
+    String token = devToken("editor");
+
+    List<EntityExchangeResult<String>> answers = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      answers.add(web.patch().uri("/api/v1/conversations/c-edits/messages/{seq}", i).header(HttpHeaders.AUTHORIZATION,
+          "Bearer " + token).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("body", "fixed")).exchange()
+          .expectBody(String.class).returnResult());
+      answers.add(web.delete().uri("/api/v1/conversations/c-edits/messages/{seq}", i).header(HttpHeaders.AUTHORIZATION,
+          "Bearer " + token).exchange().expectBody(String.class).returnResult());
+    }
+
+    assertThat(withStatus(answers, 201)).hasSize(5);
+    assertThat(withStatus(answers, 429)).hasSize(3)
+        .allSatisfy(refused -> assertThat(refused.getResponseBody()).contains("sends a second per user"));
+  }
+
   private EntityExchangeResult<String> send(String token, String conversation, String clientMsgId) {
     return web.post().uri("/api/v1/conversations/{id}/messages", conversation)
         .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)

@@ -81,7 +81,8 @@ public class MessageLifecycleService {
     Optional<Integer> seen = expected;
     return change(caller, conversationId, seq,
         (message, summary) -> editRefusal(caller, message, seen),
-        (message, at) -> changes.edit(message, request.body(), at));
+        (message, at) -> changes.edit(message, request.body(), at)
+            .map(applied -> applied ? Optional.of(message.afterEdit(request.body(), at)) : Optional.<Message>empty()));
   }
 
   /**
@@ -94,7 +95,9 @@ public class MessageLifecycleService {
     }
     return change(caller, conversationId, seq,
         (message, summary) -> recallRefusal(caller, message, summary),
-        (message, at) -> changes.recall(message, caller.userId(), at)).then();
+        (message, at) -> changes.recall(message, caller.userId(), at)
+            .map(applied -> applied ? Optional.of(message.afterRecall(caller.userId(), at)) : Optional.<Message>empty()))
+        .then();
   }
 
   /** Why the caller may not edit the message as it is, or null if they may. */
@@ -130,11 +133,13 @@ public class MessageLifecycleService {
   /**
    * Reads the message and the conversation, asks {@code refusal} whether the change may be made,
    * notes it for the sweeper (once, before its first write: a refused change notes nothing), and
-   * writes it; a lost compare-and-set reads again and asks again. Recalling a recalled message
+   * writes it; a lost compare-and-set reads again and asks again. {@code write} gives the message's
+   * state after the change, or empty if the compare-and-set was lost. Recalling a recalled message
    * changes nothing: it finishes what the first recall may have left.
    */
   private Mono<Message> change(Caller caller, String conversationId, long seq,
-      BiFunction<Message, ConversationSummary, ErrorResponseException> refusal, BiFunction<Message, Instant, Mono<Boolean>> write) {
+      BiFunction<Message, ConversationSummary, ErrorResponseException> refusal,
+      BiFunction<Message, Instant, Mono<Optional<Message>>> write) {
     Mono<ChangeJournal.Deadline> noted = journal.begin(ChangeKind.MESSAGE, conversationId, Long.toString(seq)).cache();
     return membership.require(conversationId, caller.userId())
         .flatMap(member -> conversations.summary(conversationId)
@@ -145,7 +150,7 @@ public class MessageLifecycleService {
   }
 
   private Mono<Message> attempt(Member member, ConversationSummary summary, long seq,
-      BiFunction<Message, ConversationSummary, ErrorResponseException> refusal, Function<Message, Mono<Boolean>> write,
+      BiFunction<Message, ConversationSummary, ErrorResponseException> refusal, Function<Message, Mono<Optional<Message>>> write,
       int attemptsLeft) {
     return changes.find(member.conversationId(), seq, false).flatMap(found -> {
       // P6: a message from before the caller joined is not theirs to see.
@@ -160,10 +165,9 @@ public class MessageLifecycleService {
       if (message.recalled()) {
         return completion.finish(member.conversationId(), Long.toString(seq)).thenReturn(message);
       }
-      return write.apply(message).flatMap(applied -> {
-        if (applied) {
-          return changes.find(member.conversationId(), seq, false).map(Optional::orElseThrow)
-              .flatMap(now -> announce(now.message()).thenReturn(now.message()));
+      return write.apply(message).flatMap(changed -> {
+        if (changed.isPresent()) {
+          return announce(changed.get()).thenReturn(changed.get());
         }
         return attemptsLeft > 1 ? attempt(member, summary, seq, refusal, write, attemptsLeft - 1)
             : Mono.error(Problems.conflict("Message " + seq + " changed while this change was made; read it again and retry."));

@@ -7,6 +7,7 @@ import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
 import dev.chatsync.message.send.SendDedup.Key;
 import dev.chatsync.message.send.SendPath.Outcome;
+import dev.chatsync.message.timeline.Message;
 import dev.chatsync.message.timeline.MessageBodies;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -102,6 +103,9 @@ public class SendService {
     }
     if (request.type() != null && !MESSAGE_TYPE.matcher(request.type()).matches()) {
       return Problems.invalid("type", "must be 1-32 characters of [a-z0-9._-], starting with a letter");
+    }
+    if (Message.RECALLED.equals(request.type())) {
+      return Problems.invalid("type", "must not be " + Message.RECALLED + ": that is what a recalled message shows");
     }
     return MessageBodies.problemWith(request.body(), properties.maxBodyBytes());
   }

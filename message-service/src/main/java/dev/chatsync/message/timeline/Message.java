@@ -25,7 +25,18 @@ public record Message(
     this(conversationId, seq, messageId, clientMsgId, senderId, type, body, sentAt, 1, null, null, null);
   }
 
+  /** Decided by the recall's own mark, never by the type: a client cannot send a message that looks recalled. */
   public boolean recalled() {
-    return RECALLED.equals(type);
+    return recalledAt != null;
+  }
+
+  /** This message after an edit to {@code newBody} at {@code at}. */
+  public Message afterEdit(String newBody, Instant at) {
+    return new Message(conversationId, seq, messageId, clientMsgId, senderId, type, newBody, sentAt, version + 1, at, null, null);
+  }
+
+  /** This message after its recall by {@code by} at {@code at}: no body. */
+  public Message afterRecall(String by, Instant at) {
+    return new Message(conversationId, seq, messageId, clientMsgId, senderId, RECALLED, null, sentAt, version + 1, editedAt, at, by);
   }
 }

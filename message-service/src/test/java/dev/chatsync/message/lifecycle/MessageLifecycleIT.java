@@ -126,6 +126,27 @@ class MessageLifecycleIT {
         .containsExactly(tuple(2, MessageChanged.EDITED), tuple(3, MessageChanged.RECALLED));
   }
 
+  /**
+   * A row above its bucket's head is a stalled send owner's late write: no reader sees it, and the
+   * next message at that seq replaces it. Changing it would hand the change to that message (P3).
+   */
+  @Test
+  void aRowAboveTheHeadIsNoMessageToChange() {
+    String conversationId = api.createGroup(alice, List.of(bob));
+    long head = api.send(alice, conversationId, "visible");
+    long stale = head + 1;
+    session.execute("INSERT INTO messages_by_conversation (conversation_id, bucket, seq, message_id, client_msg_id, sender_id, "
+        + "type, body, sent_at) VALUES (?, ?, ?, 'late-write', 'late', ?, 'text', 'late body', ?)", conversationId,
+        StorageTimeline.bucketOf(stale), stale, alice, Instant.now());
+
+    api.edit(alice, conversationId, stale, "edited", null).expectStatus().isNotFound();
+    api.recall(alice, conversationId, stale).expectStatus().isNotFound();
+
+    Row row = session.execute("SELECT version, edited_body, recalled_at FROM messages_by_conversation WHERE conversation_id = ? "
+        + "AND bucket = ? AND seq = ?", conversationId, StorageTimeline.bucketOf(stale), stale).one();
+    assertThat(row.isNull("version") && row.isNull("edited_body") && row.isNull("recalled_at")).isTrue();
+  }
+
   @Test
   void theSenderRecallsWithinTheWindowAndAGroupsCreatorAtAnyTime() {
     String group = api.createGroup(alice, List.of(bob, carol));

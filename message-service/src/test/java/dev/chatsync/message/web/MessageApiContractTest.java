@@ -182,6 +182,8 @@ class MessageApiContractTest {
     assertBadRequest(post(messages, "{\"body\":\"hi\"}"), "clientMsgId");
     assertBadRequest(post(messages, "{\"clientMsgId\":\"" + "x".repeat(65) + "\",\"body\":\"hi\"}"), "clientMsgId");
     assertBadRequest(post(messages, "{\"clientMsgId\":\"m-1\",\"type\":\"Text!\",\"body\":\"hi\"}"), "type");
+    // What a recalled message shows: a message sent so would pass for one.
+    assertBadRequest(post(messages, "{\"clientMsgId\":\"m-1\",\"type\":\"recalled\",\"body\":\"hi\"}"), "type");
     assertBadRequest(post(messages, "{\"clientMsgId\":\"m-1\",\"body\":\"\"}"), "body");
     // 16 KiB of UTF-8 at most.
     post(messages, "{\"clientMsgId\":\"m-1\",\"body\":\"" + "é".repeat(8193) + "\"}").exchange()

@@ -25,7 +25,13 @@ import reactor.core.publisher.Mono;
 class CassandraMessageChanges implements MessageChanges {
 
   private static final String WHERE = " WHERE conversation_id = ? AND bucket = ? AND seq = ?";
-  private static final String IF_UNCHANGED = " IF message_id = ? AND version = ?";
+  /**
+   * The row is still the message that was read, at the version read, and at or below its bucket's
+   * head: a row above the head is a stalled send owner's late write, which readers never see and
+   * the next message at that seq replaces (only its own columns: a change made to the stale row
+   * would pass to that message, P3).
+   */
+  private static final String IF_UNCHANGED = " IF head_seq >= ? AND message_id = ? AND version = ?";
 
   private final CqlSession session;
   private final Clock clock = Clock.systemUTC();
@@ -38,7 +44,7 @@ class CassandraMessageChanges implements MessageChanges {
 
   CassandraMessageChanges(CqlSession session) {
     this.session = session;
-    select = session.prepare("SELECT " + CassandraMessageStore.STATE_COLUMNS + ", announced_version "
+    select = session.prepare("SELECT " + CassandraMessageStore.STATE_COLUMNS + ", announced_version, head_seq "
         + "FROM messages_by_conversation" + WHERE);
     edit = session.prepare("UPDATE messages_by_conversation SET edited_body = ?, edited_at = ?, version = ?" + WHERE
         + IF_UNCHANGED);
@@ -58,7 +64,8 @@ class CassandraMessageChanges implements MessageChanges {
     }
     return execute(read).map(result -> {
       Row row = result.one();
-      if (row == null || row.isNull("message_id")) {
+      // Readers trust rows at or below the head only (see IF_UNCHANGED).
+      if (row == null || row.isNull("message_id") || row.isNull("head_seq") || row.getLong("head_seq") < seq) {
         return Optional.empty();
       }
       return Optional.of(new Stored(CassandraMessageStore.toMessage(conversationId, row),
@@ -69,13 +76,13 @@ class CassandraMessageChanges implements MessageChanges {
   @Override
   public Mono<Boolean> edit(Message read, String body, Instant at) {
     return execute(edit.bind(body, at, read.version() + 1, read.conversationId(), bucketOf(read.seq()), read.seq(),
-        read.messageId(), storedVersion(read))).map(AsyncResultSet::wasApplied);
+        read.seq(), read.messageId(), storedVersion(read))).map(AsyncResultSet::wasApplied);
   }
 
   @Override
   public Mono<Boolean> recall(Message read, String by, Instant at) {
     return execute(recall.bind(at, by, read.version() + 1, read.conversationId(), bucketOf(read.seq()), read.seq(),
-        read.messageId(), storedVersion(read))).map(AsyncResultSet::wasApplied)
+        read.seq(), read.messageId(), storedVersion(read))).map(AsyncResultSet::wasApplied)
         .flatMap(applied -> applied ? forgetText(read.conversationId(), read.seq()).thenReturn(true) : Mono.just(false));
   }
 

@@ -14,6 +14,7 @@ import dev.chatsync.sync.inbox.InboxProperties;
 import dev.chatsync.sync.inbox.InboxReader;
 import dev.chatsync.sync.inbox.Message;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,15 +33,27 @@ class CassandraInboxReader implements InboxReader {
   private final PreparedStatement selectEntries;
   private final PreparedStatement selectMessages;
   /**
-   * Messages this instance read lately, so that a message to a group of 100 is read once, not once
-   * per member's stream. Who may see it is still decided by each user's own inbox entries. A row
-   * changes only by an edit or recall, which moves its version and reaches every member as a
-   * message-updated entry with that version: a remembered message older than the version an entry
-   * asks for is read again, so no entry shows a state older than the one it announces.
+   * Messages this instance read in the last {@link #REMEMBERED_FOR}, so that a message to a group of
+   * 100 is read once, not once per member's stream. Who may see it is still decided by each user's
+   * own inbox entries. A row changes only by an edit or recall, which moves its version and reaches
+   * every member as a message-updated entry with that version: a remembered message older than the
+   * version an entry asks for is read again, so no entry shows a state older than the one it
+   * announces. An entry that announces no version (the message's own entry, on a page without its
+   * update) may show a state up to {@link #REMEMBERED_FOR} old: what a device that synced that much
+   * earlier saw; nothing is kept longer, a recalled text included.
    */
-  private final Memo<MessageKey, Message> recentMessages;
+  private final Memo<MessageKey, Remembered> recentMessages;
+
+  static final Duration REMEMBERED_FOR = Duration.ofSeconds(5);
 
   private record MessageKey(String conversationId, long seq) {}
+
+  private record Remembered(Message message, long atNanos) {
+
+    boolean serves(int version, long nowNanos) {
+      return message.version() >= version && nowNanos - atNanos < REMEMBERED_FOR.toNanos();
+    }
+  }
 
   CassandraInboxReader(CqlSession session, InboxProperties properties) {
     this.session = session;
@@ -91,10 +104,11 @@ class CassandraInboxReader implements InboxReader {
   public Mono<Map<Long, Message>> messages(String conversationId, Map<Long, Integer> atLeast) {
     Map<Long, Message> known = new HashMap<>();
     List<Long> unknown = new ArrayList<>();
+    long now = System.nanoTime();
     atLeast.forEach((seq, version) -> {
-      Message message = recentMessages.get(new MessageKey(conversationId, seq));
-      if (message != null && message.version() >= version) {
-        known.put(seq, message);
+      Remembered remembered = recentMessages.get(new MessageKey(conversationId, seq));
+      if (remembered != null && remembered.serves(version, now)) {
+        known.put(seq, remembered.message());
       } else {
         unknown.add(seq);
       }
@@ -109,8 +123,9 @@ class CassandraInboxReader implements InboxReader {
         .concatMapIterable(AsyncResultSet::currentPage)
         .map(row -> toMessage(conversationId, row))
         // The newer of two reads stays: one that raced an edit must not replace the edit's state.
-        .doOnNext(message -> recentMessages.remember(new MessageKey(conversationId, message.seq()), message,
-            (old, read) -> read.version() >= old.version() ? read : old))
+        .doOnNext(message -> recentMessages.remember(new MessageKey(conversationId, message.seq()),
+            new Remembered(message, System.nanoTime()),
+            (old, read) -> read.message().version() >= old.message().version() ? read : old))
         .collect(() -> known, (found, message) -> found.put(message.seq(), message));
   }
 
