@@ -306,6 +306,40 @@ class RealtimeIT {
     assertThat(api.call("POST", "/conversations/" + small + "/typing", "eve-" + suffix, null).status()).isEqualTo(403);
   }
 
+  /**
+   * Presence through the gateway: bob is online while his phone holds a stream, alice (his direct
+   * partner) is told when he comes and goes, and once he hides it he looks offline.
+   */
+  @Test
+  void directPartnersSeeEachOtherComeAndGoAndAHiddenUserLooksOffline() throws Exception {
+    String alice = "alice-" + suffix;
+    String bob = "bob-" + suffix;
+    assertThat(api.call("POST", "/conversations", alice, "{\"type\":\"direct\",\"members\":[\"" + bob + "\"]}").status())
+        .isEqualTo(201);
+    try (ApiClient.Stream alicePhone = api.stream(alice, "phone", null)) {
+      ApiClient.Stream bobPhone = api.stream(bob, "phone", null);
+      Event online = nextOfKind(alicePhone, "presence");
+      assertThat(online.id()).isNull();
+      assertThat(online.<String>json("$.userId")).isEqualTo(bob);
+      assertThat(online.<Boolean>json("$.online")).isTrue();
+      Response both = api.call("GET", "/presence?userIds=" + bob + ",nobody-" + suffix, alice, null);
+      assertThat(both.<List<Boolean>>json("$.items[*].online")).containsExactly(true, false);
+
+      bobPhone.close();
+      Event offline = nextOfKind(alicePhone, "presence");
+      assertThat(offline.<Boolean>json("$.online")).isFalse();
+      assertThat(offline.<String>json("$.lastSeenAt")).isNotNull();
+      System.out.printf("presence: alice's phone saw bob online, then offline %d ms after his stream closed%n",
+          (offline.arrivedNanos() - online.arrivedNanos()) / 1_000_000);
+
+      assertThat(api.call("PUT", "/me/settings", bob, "{\"showPresence\":false}").status()).isEqualTo(200);
+      try (ApiClient.Stream hidden = api.stream(bob, "tablet", null)) {
+        assertThat(api.call("GET", "/presence?userIds=" + bob, alice, null).<List<Boolean>>json("$.items[*].online"))
+            .containsExactly(false);
+      }
+    }
+  }
+
   /** A first message through each path, so the measured run does not time class loading and JIT. */
   private void warmUp(String sender, String... recipients) throws Exception {
     for (String recipient : recipients) {

@@ -7,6 +7,7 @@ import dev.chatsync.sync.ack.DeviceCursors;
 import dev.chatsync.sync.inbox.CursorExpiries;
 import dev.chatsync.sync.inbox.SyncEntry;
 import dev.chatsync.sync.inbox.SyncService;
+import dev.chatsync.sync.presence.PresenceTracker;
 import dev.chatsync.sync.signal.SignalEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -50,13 +51,15 @@ public class StreamService {
   private final StreamProperties properties;
   private final StreamDrain drain;
   private final RecordTracing tracing;
+  private final PresenceTracker presence;
 
   private final AtomicInteger open = new AtomicInteger();
   private final Counter pushed;
   private final Counter expired;
 
   StreamService(SyncService inbox, InboxWakeups wakeups, DeviceCursors cursors, StreamProperties properties,
-      StreamDrain drain, MeterRegistry meters, RecordTracing tracing) {
+      StreamDrain drain, MeterRegistry meters, RecordTracing tracing, PresenceTracker presence) {
+    this.presence = presence;
     this.tracing = tracing;
     this.inbox = inbox;
     this.wakeups = wakeups;
@@ -120,8 +123,15 @@ public class StreamService {
         })
         // Between events, never inside a page: the device's Last-Event-ID is the last entry it got.
         .takeUntilOther(drain.draining())
-        .doOnSubscribe(subscribed -> open.incrementAndGet())
-        .doFinally(ended -> open.decrementAndGet());
+        // Presence: a user is online while one of their devices holds a stream.
+        .doOnSubscribe(subscribed -> {
+          open.incrementAndGet();
+          presence.opened(caller.userId());
+        })
+        .doFinally(ended -> {
+          open.decrementAndGet();
+          presence.closed(caller.userId());
+        });
   }
 
   /** The inbox entries: the backlog once listening, then what notifications and heartbeats find. */

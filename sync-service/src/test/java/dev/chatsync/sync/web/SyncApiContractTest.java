@@ -27,6 +27,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import dev.chatsync.contracts.InboxNotify;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.TopicProducer;
+import dev.chatsync.sync.presence.PresenceProperties;
+import dev.chatsync.sync.presence.PresenceStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
@@ -51,8 +56,10 @@ class SyncApiContractTest {
   /** The controllers and the services behind them; the stores are the in-memory ones below. */
   @SpringBootConfiguration
   @ComponentScan(basePackageClasses = SyncApplication.class, useDefaultFilters = false,
-      includeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = {RestController.class, Service.class}))
-  @EnableConfigurationProperties({InboxProperties.class, StreamProperties.class})
+      includeFilters = {
+          @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = {RestController.class, Service.class}),
+          @ComponentScan.Filter(type = FilterType.REGEX, pattern = ".*\\.(PresenceAnnouncer|PresenceTracker)")})
+  @EnableConfigurationProperties({InboxProperties.class, StreamProperties.class, PresenceProperties.class})
   @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class, StreamDrain.class, ChatTracingConfiguration.class})
   static class InMemory {
 
@@ -95,6 +102,20 @@ class SyncApiContractTest {
     @Bean
     InboxWakeups wakeups() {
       return userId -> Flux.just(InboxWakeups.LISTENING).concatWith(Flux.never());
+    }
+
+    /** Bad input never reaches the presence store. */
+    @Bean
+    PresenceStore presence() {
+      return (PresenceStore) java.lang.reflect.Proxy.newProxyInstance(PresenceStore.class.getClassLoader(),
+          new Class<?>[] {PresenceStore.class}, (proxy, method, args) -> {
+            throw new AssertionError("a refused request reached PresenceStore." + method.getName());
+          });
+    }
+
+    @Bean
+    TopicProducer<InboxNotify> notifications() {
+      return new TopicProducer<>(Topics.INBOX_NOTIFIED, null);
     }
 
     @Bean
@@ -140,8 +161,20 @@ class SyncApiContractTest {
   }
 
   @Test
+  void presenceAndSettingsNameTheBadParameter() {
+    assertBadRequest(as("bob").get().uri("/api/v1/presence"), "userIds");
+    assertBadRequest(as("bob").get().uri("/api/v1/presence?userIds=alice,b%20b"), "userIds");
+    String tooMany = java.util.stream.IntStream.range(0, 101).mapToObj(i -> "u" + i)
+        .collect(java.util.stream.Collectors.joining(","));
+    assertBadRequest(as("bob").get().uri("/api/v1/presence?userIds=" + tooMany), "userIds");
+    assertBadRequest(as("bob").put().uri("/api/v1/me/settings").contentType(MediaType.APPLICATION_JSON).bodyValue("{}"),
+        "showPresence");
+  }
+
+  @Test
   void everyEndpointRefusesARequestWithoutTheGatewaysIdentity() {
     for (var request : List.of(web.get().uri("/api/v1/sync"), web.get().uri("/api/v1/stream"),
+        web.get().uri("/api/v1/presence?userIds=alice"), web.get().uri("/api/v1/me/settings"),
         web.post().uri("/api/v1/ack").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"upTo\":1}"))) {
       request.exchange().expectStatus().isUnauthorized()
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

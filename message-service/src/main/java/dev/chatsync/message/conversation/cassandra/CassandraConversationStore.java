@@ -35,6 +35,7 @@ class CassandraConversationStore implements ConversationStore {
   private final PreparedStatement insertConversation;
   private final PreparedStatement claimDirect;
   private final PreparedStatement selectConversation;
+  private final PreparedStatement insertPartner;
   private final PreparedStatement selectMembers;
   private final PreparedStatement selectMember;
 
@@ -52,6 +53,7 @@ class CassandraConversationStore implements ConversationStore {
     claimDirect = session.prepare("INSERT INTO direct_conversations (pair_key, conversation_id) VALUES (?, ?) IF NOT EXISTS");
     selectConversation = session.prepare("SELECT type, title, creator_id, created_at FROM conversations WHERE conversation_id = ?");
     // Removed members keep their row (with left_seq); they are no longer members.
+    insertPartner = session.prepare("INSERT INTO direct_partners (user_id, partner_id, conversation_id) VALUES (?, ?, ?)");
     selectMembers = session.prepare("SELECT user_id, left_seq FROM conversation_members WHERE conversation_id = ?");
     selectMember = session.prepare("SELECT joined_seq, left_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
   }
@@ -65,7 +67,11 @@ class CassandraConversationStore implements ConversationStore {
     });
     Flux<Statement<?>> byUser = Flux.fromIterable(c.members())
         .map(user -> insertByUser.bind(user, c.conversationId(), c.createdAt()));
-    return Flux.concat(memberBatches, byUser)
+    // Direct partners see each other's presence (sync-service reads them).
+    Flux<Statement<?>> partners = c.type() != ConversationType.DIRECT || c.members().size() != 2 ? Flux.empty()
+        : Flux.just(insertPartner.bind(c.members().get(0), c.members().get(1), c.conversationId()),
+            insertPartner.bind(c.members().get(1), c.members().get(0), c.conversationId()));
+    return Flux.concat(memberBatches, byUser, partners)
         .flatMap(this::execute, 16)
         .then(execute(insertConversation.bind(c.conversationId(), c.type().wireName(), c.title(), c.creatorId(), c.createdAt())))
         .then();
