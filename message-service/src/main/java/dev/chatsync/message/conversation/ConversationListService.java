@@ -5,6 +5,7 @@ import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.timeline.Message;
 import dev.chatsync.message.timeline.MessageStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,6 +30,7 @@ public class ConversationListService {
 
   private final ConversationStore conversations;
   private final MessageStore messages;
+  private final Clock clock = Clock.systemUTC();
 
   ConversationListService(ConversationStore conversations, MessageStore messages) {
     this.conversations = conversations;
@@ -37,7 +39,7 @@ public class ConversationListService {
 
   /** One item of the list, as docs/api.md shows it. */
   public record Item(String conversationId, String type, String title, long headSeq, long readSeq, long unreadCount,
-      Message lastMessage) {}
+      Message lastMessage, boolean muted) {}
 
   public record Page(List<Item> items, String nextPageToken) {}
 
@@ -101,7 +103,7 @@ public class ConversationListService {
       var summary = both.getT1();
       return new Item(c.conversationId(), summary.map(s -> s.type().wireName()).orElse(null),
           summary.map(ConversationSummary::title).orElse(null), c.lastSeq(), c.effectiveReadSeq(), c.unreadCount(),
-          both.getT2().orElse(null));
+          both.getT2().orElse(null), c.mute().activeAt(clock.instant()));
     });
   }
 

@@ -3,11 +3,16 @@ package dev.chatsync.message.conversation;
 import java.time.Instant;
 
 /**
- * One conversation as one user sees it: the last seq delivered to the user's inbox, when, and how
- * far the user has read ({@code readSeq} by reading, {@code ownLastSeq} by sending).
+ * One conversation as one user sees it: the last seq delivered to the user's inbox, when, how far
+ * the user has read ({@code readSeq} by reading, {@code ownLastSeq} by sending), and the user's mute.
  */
 public record UserConversation(
-    String conversationId, long joinedSeq, long lastSeq, Instant lastActiveAt, long readSeq, long ownLastSeq) {
+    String conversationId, long joinedSeq, long lastSeq, Instant lastActiveAt, long readSeq, long ownLastSeq, Mute mute) {
+
+  public UserConversation(String conversationId, long joinedSeq, long lastSeq, Instant lastActiveAt, long readSeq,
+      long ownLastSeq) {
+    this(conversationId, joinedSeq, lastSeq, lastActiveAt, readSeq, ownLastSeq, Mute.NONE);
+  }
 
   /** Sending marks everything before it as read, and nobody has read before they joined. */
   public long effectiveReadSeq() {

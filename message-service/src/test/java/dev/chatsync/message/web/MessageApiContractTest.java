@@ -22,6 +22,7 @@ import dev.chatsync.message.send.MessagePublisher;
 import dev.chatsync.message.send.SendPath;
 import dev.chatsync.message.sweep.RecentChanges;
 import dev.chatsync.message.lifecycle.ChangeAnnouncer;
+import dev.chatsync.message.settings.SettingsStore;
 import dev.chatsync.message.signal.SignalProperties;
 import dev.chatsync.message.signal.SignalPublisher;
 import dev.chatsync.message.timeline.InMemoryMessageStore;
@@ -140,6 +141,11 @@ class MessageApiContractTest {
     }
 
     @Bean
+    SettingsStore settingsStore() {
+      return neverReached(SettingsStore.class);
+    }
+
+    @Bean
     SignalPublisher signals() {
       return neverReached(SignalPublisher.class);
     }
@@ -208,6 +214,15 @@ class MessageApiContractTest {
   }
 
   @Test
+  void settingsNameTheBadField() {
+    String settings = "/api/v1/conversations/c-1/settings";
+    assertBadRequest(as("alice").put().uri(settings).contentType(MediaType.APPLICATION_JSON).bodyValue("{}"), "muted");
+    assertBadRequest(as("alice").put().uri(settings).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"muted\":true,\"mutedUntil\":\"tomorrow\"}"), "mutedUntil");
+    assertBadRequest(as("alice").get().uri("/api/v1/conversations/c%20d/settings"), "conversationId");
+  }
+
+  @Test
   void historyAndReceiptsNameTheBadParameter() {
     assertBadRequest(as("alice").get().uri("/api/v1/conversations/c-1/messages?limit=201"), "limit");
     assertBadRequest(as("alice").get().uri("/api/v1/conversations/c-1/messages?limit=0"), "limit");
@@ -241,7 +256,8 @@ class MessageApiContractTest {
         web.get().uri("/api/v1/conversations/c-1/messages/1/receipts"),
         web.patch().uri("/api/v1/conversations/c-1/messages/1").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"body\":\"x\"}"),
         web.delete().uri("/api/v1/conversations/c-1/messages/1"),
-        web.post().uri("/api/v1/conversations/c-1/typing"))) {
+        web.post().uri("/api/v1/conversations/c-1/typing"),
+        web.get().uri("/api/v1/conversations/c-1/settings"))) {
       request.exchange().expectStatus().isUnauthorized()
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .expectBody().jsonPath("$.type").value(type -> assertThat(type.toString()).endsWith("/unauthenticated"));

@@ -13,6 +13,7 @@ import dev.chatsync.message.conversation.ConversationStore;
 import dev.chatsync.message.conversation.ConversationType;
 import dev.chatsync.message.conversation.ConversationSummary;
 import dev.chatsync.message.conversation.Member;
+import dev.chatsync.message.conversation.Mute;
 import dev.chatsync.message.conversation.UserConversation;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,8 @@ class CassandraConversationStore implements ConversationStore {
         + "membership_version) VALUES (?, ?, ?, ?, 1)");
     insertByUser = session.prepare("INSERT INTO conversations_by_user (user_id, conversation_id, joined_seq, last_seq, "
         + "last_active_at, read_seq) VALUES (?, ?, 0, 0, ?, 0)");
-    selectByUser = session.prepare("SELECT conversation_id, joined_seq, last_seq, last_active_at, read_seq, own_last_seq, left_seq "
+    selectByUser = session.prepare("SELECT conversation_id, joined_seq, last_seq, last_active_at, read_seq, own_last_seq, left_seq, "
+        + "muted, muted_until "
         + "FROM conversations_by_user WHERE user_id = ?");
     // head_hint 0 is always a valid hint, so rewriting the row of a live conversation is harmless.
     insertConversation = session.prepare("INSERT INTO conversations (conversation_id, type, title, creator_id, created_at, head_hint) "
@@ -115,7 +117,7 @@ class CassandraConversationStore implements ConversationStore {
         .filter(row -> row.isNull("left_seq"))
         .map(row -> new UserConversation(row.getString("conversation_id"), longOrZero(row, "joined_seq"),
             longOrZero(row, "last_seq"), row.getInstant("last_active_at"), longOrZero(row, "read_seq"),
-            longOrZero(row, "own_last_seq")));
+            longOrZero(row, "own_last_seq"), new Mute(!row.isNull("muted") && row.getBoolean("muted"), row.getInstant("muted_until"))));
   }
 
   private static long longOrZero(Row row, String column) {
