@@ -3,6 +3,7 @@ package dev.chatsync.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.jayway.jsonpath.JsonPath;
 import dev.chatsync.system.ApiClient.Event;
 import dev.chatsync.system.ApiClient.Response;
 import java.time.Duration;
@@ -338,6 +339,61 @@ class RealtimeIT {
             .containsExactly(false);
       }
     }
+  }
+
+  /**
+   * Offline push through the gateway: bob's laptop registers a webhook target and holds no stream.
+   * A message wakes it with a signed notification; the recall that follows within the coalescing
+   * interval comes at its end; a muted conversation wakes nobody.
+   */
+  @Test
+  void aDeviceWithoutAStreamIsWokenByASignedPushButNotForAMutedConversation() throws Exception {
+    String alice = "alice-" + suffix;
+    String bob = "bob-" + suffix;
+    String group = createGroup(alice, bob);
+    String muted = createGroup(alice, bob);
+    List<String[]> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/push", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      received.add(new String[] {exchange.getRequestHeaders().getFirst("X-Chat-Signature"), body});
+      System.out.println("[push receiver] " + exchange.getRequestHeaders().getFirst("X-Chat-Signature") + " " + body);
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    receiver.start();
+    try {
+      String target = "{\"provider\":\"webhook\",\"token\":\"laptop-1\",\"endpoint\":\"http://127.0.0.1:"
+          + receiver.getAddress().getPort() + "/push\"}";
+      assertThat(api.callFrom("PUT", "/devices/laptop/push", bob, "laptop", target).status()).isEqualTo(204);
+      assertThat(api.call("PUT", "/conversations/" + muted + "/settings", bob, "{\"muted\":true}").status()).isEqualTo(200);
+      // The notifier reads targets at most 10 s old: a send before then may find none.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+        send(alice, group, "push-" + UUID.randomUUID(), "wake up");
+        return !received.isEmpty();
+      });
+      String[] first = received.get(0);
+      assertThat(first[0]).isEqualTo("sha256=" + hmac("local-webhook-secret", first[1]));
+      assertThat(JsonPath.<String>read(first[1], "$.conversationId")).isEqualTo(group);
+      long seq = JsonPath.<Integer>read(first[1], "$.seq");
+
+      assertThat(api.call("DELETE", "/conversations/" + group + "/messages/" + seq, alice, null).status()).isEqualTo(204);
+      send(alice, muted, "push-muted", "hush");
+      await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().anyMatch(push -> push[1].contains("\"seq\":" + seq)
+          && !push[1].equals(first[1])));
+      assertThat(received).noneMatch(push -> push[1].contains(muted));
+      System.out.printf("push: the laptop's receiver got %d signed notifications, none for the muted conversation%n",
+          received.size());
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  private static String hmac(String secret, String body) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    return java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** A first message through each path, so the measured run does not time class loading and JIT. */

@@ -24,7 +24,8 @@ final class ConsumerGroups {
       "fanout-expand", Topics.MESSAGES,
       "fanout-inbox", Topics.INBOX_APPENDS,
       "fanout-reads", Topics.READS,
-      "fanout-changes", Topics.MESSAGE_CHANGES);
+      "fanout-changes", Topics.MESSAGE_CHANGES,
+      "fanout-push", Topics.INBOX_APPENDS);
 
   private final Admin admin;
 

@@ -40,7 +40,7 @@ class RecoveryRunner implements ApplicationRunner, ExitCodeGenerator {
   static final String USAGE = """
       usage: replay.sh rebuild --since <ISO-8601 instant> [--user <userId>]
              replay.sh refan --conversation <conversationId> --from-seq <seq>
-             replay.sh reset-groups --to-datetime <ISO-8601 instant> [--group fanout-expand|fanout-inbox|fanout-reads|fanout-changes]""";
+             replay.sh reset-groups --to-datetime <ISO-8601 instant> [--group fanout-expand|fanout-inbox|fanout-reads|fanout-changes|fanout-push]""";
 
   private final KafkaProperties kafka;
   private final Timeline timeline;

@@ -16,11 +16,14 @@ public interface PresenceStore {
     public static final Stored UNKNOWN = new Stored(false, null, false);
   }
 
-  /** Marks the users online from this instance for {@code expireAfter}, and seen at {@code at}. */
-  Mono<Void> renew(Collection<String> userIds, String instanceId, Instant at, Duration expireAfter);
+  /** A user's device holding a stream. */
+  record Device(String userId, String deviceId) {}
 
-  /** The user's last stream on this instance ended at {@code at}. */
-  Mono<Void> left(String userId, String instanceId, Instant at);
+  /** Marks the devices online from this instance for {@code expireAfter}, and their users seen at {@code at}. */
+  Mono<Void> renew(Collection<Device> devices, String instanceId, Instant at, Duration expireAfter);
+
+  /** The device's last stream on this instance ended at {@code at}. */
+  Mono<Void> left(Device device, String instanceId, Instant at);
 
   /** The users' presence; a user never seen is {@link Stored#UNKNOWN}. */
   Mono<Map<String, Stored>> of(Collection<String> userIds);

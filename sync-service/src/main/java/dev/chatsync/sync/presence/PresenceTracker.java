@@ -1,8 +1,11 @@
 package dev.chatsync.sync.presence;
 
+import dev.chatsync.sync.presence.PresenceStore.Device;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,13 +17,16 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
- * The streams this instance holds, per user, and so who is online from here. The first stream of a
- * user marks them online and tells their partners; the last one's end takes them offline after
- * {@code chat.presence.offline-after}, unless a stream comes back first (a reconnect is no event:
- * coalesced). Every {@code chat.presence.renew-interval} the users with streams here are renewed,
- * so an instance that dies lets its users expire within {@code chat.presence.expire-after}.
+ * The streams this instance holds, per device, and so who is online from here. A user's first
+ * stream marks them online and tells their partners; when a device's last stream ends, after
+ * {@code chat.presence.offline-after} (a reconnect within it changes nothing: coalesced), its row
+ * goes, and if it was the user's last device here the partners are told the user went offline.
+ * Every {@code chat.presence.renew-interval} the devices with streams here are renewed, so an
+ * instance that dies lets them expire within {@code chat.presence.expire-after}. The push notifier
+ * sends nothing to a device with a row.
  */
 @Component
 public class PresenceTracker {
@@ -32,8 +38,12 @@ public class PresenceTracker {
   private final PresenceProperties properties;
   private final String instanceId = UUID.randomUUID().toString();
   private final Clock clock = Clock.systemUTC();
-  private final Map<String, Integer> streams = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> goingOffline = new ConcurrentHashMap<>();
+  /**
+   * Streams per user and device. A device whose streams all ended stays with 0 until it leaves (it
+   * may come back first); a user with no device is absent. Changed only in the map's lock for the user.
+   */
+  private final Map<String, Map<String, Integer>> streams = new ConcurrentHashMap<>();
+  private final Map<Device, ScheduledFuture<?>> leaving = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
     Thread thread = new Thread(task, "presence");
     thread.setDaemon(true);
@@ -46,45 +56,72 @@ public class PresenceTracker {
     this.properties = properties;
   }
 
-  /** A stream of the user opened here. */
-  public void opened(String userId) {
-    int now = streams.merge(userId, 1, Integer::sum);
-    if (now != 1) {
+  /** A stream of the user's device opened here. */
+  public void opened(String userId, String deviceId) {
+    boolean[] newUser = {false};
+    boolean[] newDevice = {false};
+    streams.compute(userId, (id, devices) -> {
+      Map<String, Integer> held = devices == null ? new HashMap<>() : devices;
+      newUser[0] = devices == null;
+      Integer before = held.put(deviceId, held.getOrDefault(deviceId, 0) + 1);
+      newDevice[0] = before == null;
+      return held;
+    });
+    Device device = new Device(userId, deviceId);
+    ScheduledFuture<?> pending = leaving.remove(device);
+    if (pending != null) {
+      pending.cancel(false); // back before it left: its row is still there, nobody was told
+    }
+    if (!newDevice[0]) {
       return;
     }
-    ScheduledFuture<?> pending = goingOffline.remove(userId);
-    if (pending != null && pending.cancel(false)) {
-      return; // back before anyone was told otherwise
-    }
     var at = clock.instant();
-    store.renew(List.of(userId), instanceId, at, properties.expireAfter())
-        .then(announcer.announce(userId, at))
+    store.renew(List.of(device), instanceId, at, properties.expireAfter())
+        .then(newUser[0] ? announcer.announce(userId, at) : Mono.empty())
         .subscribe(null, failed -> log.warn("marking {} online failed: {}", userId, failed.toString()));
   }
 
-  /** A stream of the user here ended. */
-  public void closed(String userId) {
-    Integer left = streams.computeIfPresent(userId, (id, count) -> count == 1 ? null : count - 1);
-    if (left != null) {
-      return;
+  /** A stream of the user's device here ended. */
+  public void closed(String userId, String deviceId) {
+    boolean[] lastOfDevice = {false};
+    streams.computeIfPresent(userId, (id, devices) -> {
+      int left = devices.getOrDefault(deviceId, 1) - 1;
+      devices.put(deviceId, left);
+      lastOfDevice[0] = left == 0;
+      return devices;
+    });
+    if (lastOfDevice[0]) {
+      Device device = new Device(userId, deviceId);
+      leaving.put(device, timer.schedule(() -> leave(device), properties.offlineAfter().toMillis(), TimeUnit.MILLISECONDS));
     }
-    goingOffline.put(userId, timer.schedule(() -> goOffline(userId), properties.offlineAfter().toMillis(), TimeUnit.MILLISECONDS));
   }
 
-  private void goOffline(String userId) {
-    goingOffline.remove(userId);
-    if (streams.containsKey(userId)) {
+  /** The device's streams ended a while ago and none came back: its row goes, and the user if it was the last. */
+  private void leave(Device device) {
+    leaving.remove(device);
+    boolean[] gone = {false};
+    boolean[] userGone = {false};
+    streams.computeIfPresent(device.userId(), (id, devices) -> {
+      if (devices.getOrDefault(device.deviceId(), 0) > 0) {
+        return devices;
+      }
+      gone[0] = devices.remove(device.deviceId()) != null;
+      userGone[0] = devices.isEmpty();
+      return devices.isEmpty() ? null : devices;
+    });
+    if (!gone[0]) {
       return;
     }
     var at = clock.instant();
-    store.left(userId, instanceId, at)
-        .then(announcer.announce(userId, at))
-        .subscribe(null, failed -> log.warn("marking {} offline failed: {}", userId, failed.toString()));
+    store.left(device, instanceId, at)
+        .then(userGone[0] ? announcer.announce(device.userId(), at) : Mono.empty())
+        .subscribe(null, failed -> log.warn("marking {} offline failed: {}", device, failed.toString()));
   }
 
-  /** The number of users with a stream here. */
-  public int users() {
-    return streams.size();
+  private List<Device> devices() {
+    List<Device> all = new ArrayList<>();
+    streams.forEach((userId, devices) -> devices.keySet().forEach(deviceId -> all.add(new Device(userId, deviceId))));
+    return all;
   }
 
   @PostConstruct
@@ -95,9 +132,9 @@ public class PresenceTracker {
         return;
       }
       try {
-        store.renew(List.copyOf(streams.keySet()), instanceId, clock.instant(), properties.expireAfter()).block();
+        store.renew(devices(), instanceId, clock.instant(), properties.expireAfter()).block();
       } catch (RuntimeException failed) {
-        log.warn("renewing the presence of {} users failed; the next renewal tries again: {}", streams.size(), failed.toString());
+        log.warn("renewing the presence of {} devices failed; the next renewal tries again: {}", streams.size(), failed.toString());
       }
     }, every, every, TimeUnit.MILLISECONDS);
   }

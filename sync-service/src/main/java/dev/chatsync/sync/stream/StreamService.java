@@ -126,11 +126,11 @@ public class StreamService {
         // Presence: a user is online while one of their devices holds a stream.
         .doOnSubscribe(subscribed -> {
           open.incrementAndGet();
-          presence.opened(caller.userId());
+          presence.opened(caller.userId(), caller.deviceId());
         })
         .doFinally(ended -> {
           open.decrementAndGet();
-          presence.closed(caller.userId());
+          presence.closed(caller.userId(), caller.deviceId());
         });
   }
 

@@ -87,7 +87,8 @@ class PresenceIT {
   /** An instance that dies renews nothing more: its users are offline once its last renewal expires. */
   @Test
   void theUsersOfAnInstanceThatDiedGoOfflineByThemselves() {
-    store.renew(List.of(alice), "an-instance-that-died", Instant.now(), Duration.ofSeconds(2)).block();
+    store.renew(List.of(new PresenceStore.Device(alice, "phone")), "an-instance-that-died", Instant.now(), Duration.ofSeconds(2))
+        .block();
     assertThat(presence(alice)).containsEntry("online", true);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.FALSE.equals(presence(alice).get("online")));

@@ -30,6 +30,8 @@ import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import dev.chatsync.contracts.InboxNotify;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.kafka.TopicProducer;
+import dev.chatsync.sync.device.PushTargetProperties;
+import dev.chatsync.sync.device.PushTargets;
 import dev.chatsync.sync.presence.PresenceProperties;
 import dev.chatsync.sync.presence.PresenceStore;
 import org.springframework.context.annotation.Bean;
@@ -59,7 +61,8 @@ class SyncApiContractTest {
       includeFilters = {
           @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = {RestController.class, Service.class}),
           @ComponentScan.Filter(type = FilterType.REGEX, pattern = ".*\\.(PresenceAnnouncer|PresenceTracker)")})
-  @EnableConfigurationProperties({InboxProperties.class, StreamProperties.class, PresenceProperties.class})
+  @EnableConfigurationProperties({InboxProperties.class, StreamProperties.class, PresenceProperties.class,
+      PushTargetProperties.class})
   @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class, StreamDrain.class, ChatTracingConfiguration.class})
   static class InMemory {
 
@@ -110,6 +113,14 @@ class SyncApiContractTest {
       return (PresenceStore) java.lang.reflect.Proxy.newProxyInstance(PresenceStore.class.getClassLoader(),
           new Class<?>[] {PresenceStore.class}, (proxy, method, args) -> {
             throw new AssertionError("a refused request reached PresenceStore." + method.getName());
+          });
+    }
+
+    @Bean
+    PushTargets pushTargets() {
+      return (PushTargets) java.lang.reflect.Proxy.newProxyInstance(PushTargets.class.getClassLoader(),
+          new Class<?>[] {PushTargets.class}, (proxy, method, args) -> {
+            throw new AssertionError("a refused request reached PushTargets." + method.getName());
           });
     }
 
@@ -172,9 +183,26 @@ class SyncApiContractTest {
   }
 
   @Test
+  void pushTargetsNameTheBadField() {
+    String push = "/api/v1/devices/phone/push";
+    assertBadRequest(put(push, "{}"), "provider");
+    assertBadRequest(put(push, "{\"provider\":\"sms\",\"token\":\"t\"}"), "provider");
+    assertBadRequest(put(push, "{\"provider\":\"fcm\"}"), "token");
+    assertBadRequest(put(push, "{\"provider\":\"webhook\",\"token\":\"t\"}"), "endpoint");
+    assertBadRequest(put(push, "{\"provider\":\"webhook\",\"token\":\"t\",\"endpoint\":\"ftp://example.com/x\"}"),
+        "endpoint");
+    assertBadRequest(put("/api/v1/devices/my%20phone/push", "{\"provider\":\"fcm\",\"token\":\"t\"}"), "deviceId");
+  }
+
+  private WebTestClient.RequestHeadersSpec<?> put(String path, String json) {
+    return as("bob").put().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(json);
+  }
+
+  @Test
   void everyEndpointRefusesARequestWithoutTheGatewaysIdentity() {
     for (var request : List.of(web.get().uri("/api/v1/sync"), web.get().uri("/api/v1/stream"),
         web.get().uri("/api/v1/presence?userIds=alice"), web.get().uri("/api/v1/me/settings"),
+        web.delete().uri("/api/v1/devices/phone/push"),
         web.post().uri("/api/v1/ack").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"upTo\":1}"))) {
       request.exchange().expectStatus().isUnauthorized()
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -18,7 +18,7 @@ class ProjectFactsTest {
     // The fanout's groups as the brief of these checks states them (group id = listener id).
     assertThat(facts.listenerGroups()).isEqualTo(Map.of(
         "fanout-expand", "chat.messages", "fanout-inbox", "chat.inbox-appends", "fanout-reads", "chat.reads",
-        "fanout-changes", "chat.message-changes"));
+        "fanout-changes", "chat.message-changes", "fanout-push", "chat.inbox-appends"));
   }
 
   @Test

@@ -35,8 +35,8 @@ class CassandraPresenceStore implements PresenceStore {
   CassandraPresenceStore(CqlSession session) {
     this.session = session;
     renew = session.prepare("UPDATE presence_by_user USING TTL ? SET renewed_at = ?, last_seen_at = ? "
-        + "WHERE user_id = ? AND instance_id = ?");
-    leave = session.prepare("DELETE FROM presence_by_user WHERE user_id = ? AND instance_id = ?");
+        + "WHERE user_id = ? AND instance_id = ? AND device_id = ?");
+    leave = session.prepare("DELETE FROM presence_by_user WHERE user_id = ? AND instance_id = ? AND device_id = ?");
     seen = session.prepare("UPDATE presence_by_user SET last_seen_at = ? WHERE user_id = ?");
     // The static columns come with every row, and alone (instance_id null) when no instance holds the user.
     select = session.prepare("SELECT instance_id, last_seen_at, hidden FROM presence_by_user WHERE user_id = ?");
@@ -45,14 +45,16 @@ class CassandraPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Mono<Void> renew(Collection<String> userIds, String instanceId, Instant at, Duration expireAfter) {
+  public Mono<Void> renew(Collection<Device> devices, String instanceId, Instant at, Duration expireAfter) {
     int ttl = Math.toIntExact(expireAfter.toSeconds());
-    return Flux.fromIterable(userIds).flatMap(userId -> execute(renew.bind(ttl, at, at, userId, instanceId)), CONCURRENCY).then();
+    return Flux.fromIterable(devices)
+        .flatMap(device -> execute(renew.bind(ttl, at, at, device.userId(), instanceId, device.deviceId())), CONCURRENCY)
+        .then();
   }
 
   @Override
-  public Mono<Void> left(String userId, String instanceId, Instant at) {
-    return Mono.when(execute(leave.bind(userId, instanceId)), execute(seen.bind(at, userId)));
+  public Mono<Void> left(Device device, String instanceId, Instant at) {
+    return Mono.when(execute(leave.bind(device.userId(), instanceId, device.deviceId())), execute(seen.bind(at, device.userId())));
   }
 
   @Override
