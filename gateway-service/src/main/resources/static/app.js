@@ -37,6 +37,11 @@ const state = {
   readPosted: 0,              // highest seq this device has marked read in the open conversation
   readBy: null,               // {seq, count} for the caller's last own message, when the server knows
   ackedUpTo: 0,
+  editing: null,              // the seq of the own message being edited, or null
+  partners: new Map(),        // conversationId -> the other member, for direct conversations
+  presence: new Map(),        // userId -> {online, lastSeenAt}
+  typing: new Map(),          // `${conversationId}/${userId}` -> until (ms)
+  typingSent: 0,              // when this device last said it is typing
 };
 
 // crypto.randomUUID needs a secure context; a gateway reached by plain http on a LAN address is not.
@@ -64,8 +69,8 @@ function headers(extra = {}) {
   return result;
 }
 
-async function api(method, path, body) {
-  const init = { method, headers: headers(), cache: 'no-store' };
+async function api(method, path, body, extraHeaders = {}) {
+  const init = { method, headers: headers(extraHeaders), cache: 'no-store' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -154,6 +159,7 @@ async function refreshList() {
     const page = await api('GET', '/conversations?limit=50');
     state.conversations = page.items;
     await Promise.all(page.items.filter((c) => !c.title && !state.names.has(c.conversationId)).map(fetchName));
+    await refreshPresence();
     renderList();
   } catch (error) {
     showError(error);
@@ -171,6 +177,17 @@ async function fetchName(conversation) {
 function rememberName(details) {
   const others = details.members.filter((m) => m !== session.userId);
   state.names.set(details.conversationId, details.title || others.join(', ') || details.conversationId);
+  if (details.type === 'direct' && others.length === 1) state.partners.set(details.conversationId, others[0]);
+}
+
+// The online dots of direct conversations: one request for every partner of the list (at most 100).
+async function refreshPresence() {
+  const partners = [...new Set(state.conversations.map((c) => state.partners.get(c.conversationId)).filter(Boolean))];
+  if (!partners.length) return;
+  try {
+    const page = await api('GET', '/presence?userIds=' + partners.slice(0, 100).map(encodeURIComponent).join(','));
+    page.items.forEach((p) => state.presence.set(p.userId, p));
+  } catch (error) { /* dots are a nicety: the list shows without them */ }
 }
 
 function nameOf(conversation) {
@@ -182,10 +199,16 @@ function renderList() {
   list.replaceChildren(...state.conversations.map((c) => {
     const item = el('li', { 'data-testid': 'conversation', 'data-conversation-id': c.conversationId });
     if (c.conversationId === state.openId) item.setAttribute('aria-current', 'true');
+    const partner = state.partners.get(c.conversationId);
+    if (partner) {
+      const online = Boolean(state.presence.get(partner)?.online);
+      item.append(el('span', { class: 'dot' + (online ? ' online' : ''), 'data-testid': 'presence',
+        'data-online': String(online), title: partner + (online ? ' is online' : ' is offline') }));
+    }
     const text = el('div', { class: 'text' });
     text.append(el('div', { class: 'name', 'data-testid': 'conversation-name' }, nameOf(c)));
     if (c.lastMessage) {
-      text.append(el('div', { class: 'preview' }, c.lastMessage.senderId + ': ' + c.lastMessage.body));
+      text.append(el('div', { class: 'preview' }, c.lastMessage.senderId + ': ' + shownBody(c.lastMessage)));
     }
     item.append(text);
     // The open, visible conversation is being marked read, whatever the last list read said.
@@ -221,6 +244,7 @@ async function openConversation(conversationId) {
   state.messages = new Map();
   state.pending = new Map();
   state.readBy = null;
+  stopEditing();
   const listed = state.conversations.find((c) => c.conversationId === conversationId);
   state.readPosted = listed ? listed.readSeq : 0;
   $('placeholder').hidden = true;
@@ -252,7 +276,10 @@ function closeConversation() {
 }
 
 function addMessage(message) {
-  if (message.conversationId !== state.openId || state.messages.has(message.seq)) return;
+  if (!message || message.conversationId !== state.openId) return;
+  const known = state.messages.get(message.seq);
+  // An edit or recall comes as the message's new state: keep the newest version only.
+  if (known && (known.version || 1) >= (message.version || 1)) return;
   state.messages.set(message.seq, message);
   if (message.senderId === session.userId) state.pending.delete(message.clientMsgId);
   renderMessages();
@@ -278,8 +305,20 @@ function renderMessages() {
   const items = ordered.map((m) => {
     const own = m.senderId === session.userId;
     const item = el('li', { 'data-testid': 'message', 'data-seq': String(m.seq), class: own ? 'own' : '' });
-    item.append(el('div', { class: 'meta' }, (own ? 'you' : m.senderId) + ' · ' + time(m.sentAt)));
-    item.append(el('div', { class: 'body', 'data-testid': 'message-body' }, m.body));
+    const recalled = m.type === 'recalled';
+    const meta = el('div', { class: 'meta' }, (own ? 'you' : m.senderId) + ' · ' + time(m.sentAt));
+    if (m.editedAt && !recalled) meta.append(el('span', { class: 'edited', 'data-testid': 'edited' }, ' · edited'));
+    item.append(meta);
+    item.append(el('div', { class: 'body' + (recalled ? ' recalled' : ''), 'data-testid': 'message-body' }, shownBody(m)));
+    if (own && !recalled) {
+      const actions = el('div', { class: 'actions' });
+      const edit = el('button', { type: 'button', 'data-testid': 'edit-button' }, 'Edit');
+      edit.addEventListener('click', () => startEditing(m));
+      const recall = el('button', { type: 'button', 'data-testid': 'recall-button' }, 'Delete');
+      recall.addEventListener('click', () => recallMessage(m));
+      actions.append(edit, recall);
+      item.append(actions);
+    }
     if (state.readBy && state.readBy.seq === m.seq) {
       const text = state.readBy.count > 0 ? 'read by ' + state.readBy.count : 'not read yet';
       item.append(el('div', { class: 'read-by', 'data-testid': 'read-by' }, text));
@@ -301,6 +340,7 @@ async function send(event) {
   const conversationId = state.openId;
   const body = $('send-body').value;
   if (!conversationId || !body.trim()) return;
+  if (state.editing !== null) return saveEdit(conversationId, state.editing, body);
   const clientMsgId = randomId();
   $('send-body').value = '';
   state.pending.set(clientMsgId, body);
@@ -319,6 +359,67 @@ async function send(event) {
     if (state.openId === conversationId && !$('send-body').value) $('send-body').value = body;
     showError(error);
   }
+}
+
+function shownBody(message) {
+  return message.type === 'recalled' ? 'message deleted' : message.body;
+}
+
+function startEditing(message) {
+  state.editing = message.seq;
+  $('send-body').value = message.body;
+  $('send-button').textContent = 'Save';
+  $('editing').hidden = false;
+  $('send-body').focus();
+}
+
+function stopEditing() {
+  state.editing = null;
+  $('send-button').textContent = 'Send';
+  $('editing').hidden = true;
+}
+
+// If-Match: the version this device shows; another device's change first makes it a 409, shown.
+async function saveEdit(conversationId, seq, body) {
+  const shown = state.messages.get(seq);
+  try {
+    const edited = await api('PATCH', '/conversations/' + encodeURIComponent(conversationId) + '/messages/' + seq, { body },
+      { 'If-Match': '"' + (shown?.version || 1) + '"' });
+    $('send-body').value = '';
+    stopEditing();
+    addMessage(edited);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function recallMessage(message) {
+  try {
+    await api('DELETE', '/conversations/' + encodeURIComponent(message.conversationId) + '/messages/' + message.seq);
+    if (state.editing === message.seq) stopEditing();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+// At most once every 3 s, as the server forwards no more anyway.
+function sayTyping() {
+  const conversationId = state.openId;
+  if (!conversationId || !$('send-body').value || Date.now() - state.typingSent < 3000) return;
+  state.typingSent = Date.now();
+  api('POST', '/conversations/' + encodeURIComponent(conversationId) + '/typing').catch(() => {});
+}
+
+function renderTyping() {
+  const now = Date.now();
+  const typing = [];
+  for (const [key, until] of state.typing) {
+    const [conversationId, userId] = key.split('/');
+    if (until <= now) state.typing.delete(key);
+    else if (conversationId === state.openId) typing.push(userId);
+  }
+  $('typing').textContent = typing.length ? typing.join(', ') + (typing.length > 1 ? ' are' : ' is') + ' typing…' : '';
+  $('typing').hidden = typing.length === 0;
 }
 
 function isVisible() {
@@ -419,8 +520,23 @@ function onEvent(id, kind, data) {
   switch (kind) {
     case 'message':
       if (entry.conversationId === state.openId) addMessage(entry.message);
+      state.typing.delete(entry.conversationId + '/' + entry.message?.senderId);
+      renderTyping();
       scheduleListRefresh();
       break;
+    case 'message-updated':
+      if (entry.conversationId === state.openId) addMessage(entry.message);
+      scheduleListRefresh();
+      break;
+    case 'typing':
+      state.typing.set(entry.conversationId + '/' + entry.userId, Date.parse(entry.until) || Date.now() + 6000);
+      renderTyping();
+      setTimeout(renderTyping, 6500);
+      return;
+    case 'presence':
+      state.presence.set(entry.userId, entry);
+      renderList();
+      return;
     case 'read':
       scheduleListRefresh();
       break;
@@ -484,6 +600,8 @@ function time(iso) {
 $('sign-in').addEventListener('submit', signIn);
 $('new-conversation').addEventListener('submit', createConversation);
 $('send').addEventListener('submit', send);
+$('send-body').addEventListener('input', sayTyping);
+$('editing-cancel').addEventListener('click', () => { stopEditing(); $('send-body').value = ''; });
 $('error-close').addEventListener('click', () => { $('error').hidden = true; });
 document.addEventListener('visibilitychange', () => { markRead(); renderList(); });
 if (session.token) start();

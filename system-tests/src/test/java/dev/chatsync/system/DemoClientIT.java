@@ -97,6 +97,60 @@ class DemoClientIT {
         "read by 1".equals(alicesTab.textOf("[data-testid='message'][data-seq='2'] [data-testid='read-by']")));
   }
 
+  /**
+   * Issue 14's browser scenario: alice and bob in a direct conversation. Each sees the other's online
+   * dot; bob sees alice typing, then her edit ("edited") and her recall ("message deleted") live,
+   * without a reload; when bob's tab closes, alice's dot for him goes grey.
+   */
+  @Test
+  void editsRecallsTypingAndOnlineDotsShowLive() throws Exception {
+    Browser alicesTab = open("alice", alice);
+    Browser bobsTab = open("bob", bob);
+    alicesTab.script("window.notReloaded = true");
+    bobsTab.script("window.notReloaded = true");
+
+    alicesTab.type("new-conversation-members", bob);
+    alicesTab.find("new-conversation-button").click();
+    String conversationId = alicesTab.await("the direct conversation is listed and open", driver -> driver
+        .findElement(By.cssSelector("[data-testid='conversation'][aria-current='true']")).getDomAttribute("data-conversation-id"));
+    String item = "[data-testid='conversation'][data-conversation-id='" + conversationId + "']";
+    alicesTab.await("bob's dot is green: his tab holds a stream", driver ->
+        "true".equals(driver.findElement(By.cssSelector(item + " [data-testid='presence']")).getDomAttribute("data-online")));
+
+    send(alicesTab, "helo");
+    bobsTab.await(DELIVERY, "the conversation appears", driver -> bobsTab.textOf(item) != null);
+    bobsTab.click(item);
+    bobsTab.await(DELIVERY, "alice's message is shown", driver -> "helo".equals(bodyAt(bobsTab, 1)));
+    bobsTab.await("alice's dot is green", driver ->
+        "true".equals(driver.findElement(By.cssSelector(item + " [data-testid='presence']")).getDomAttribute("data-online")));
+
+    alicesTab.type("send-input", "hel");
+    bobsTab.await(DELIVERY, "bob sees alice typing", driver -> (alice + " is typing…").equals(bobsTab.textOf("[data-testid='typing']")));
+    bobsTab.screenshot("demo-client-typing");
+
+    alicesTab.click("[data-testid='message'][data-seq='1'] [data-testid='edit-button']");
+    alicesTab.type("send-input", "hello");
+    alicesTab.find("send-button").click();
+    bobsTab.await(DELIVERY, "the edit arrives live", driver -> "hello".equals(bodyAt(bobsTab, 1))
+        && bobsTab.textOf("[data-testid='message'][data-seq='1'] [data-testid='edited']") != null);
+    bobsTab.screenshot("demo-client-edited");
+
+    alicesTab.click("[data-testid='message'][data-seq='1'] [data-testid='recall-button']");
+    bobsTab.await(DELIVERY, "the recall arrives live", driver -> "message deleted".equals(bodyAt(bobsTab, 1)));
+    alicesTab.await("alice sees it deleted too", driver -> "message deleted".equals(bodyAt(alicesTab, 1)));
+    bobsTab.screenshot("demo-client-recalled");
+
+    assertThat(alicesTab.script("return window.notReloaded")).isEqualTo(true);
+    assertThat(bobsTab.script("return window.notReloaded")).isEqualTo(true);
+    assertThat(alicesTab.find("error").isDisplayed()).as("no error shown to alice").isFalse();
+    assertThat(bobsTab.find("error").isDisplayed()).as("no error shown to bob").isFalse();
+
+    browsers.remove(bobsTab);
+    bobsTab.close();
+    alicesTab.await(DELIVERY, "bob's dot goes grey once his tab is closed", driver ->
+        "false".equals(driver.findElement(By.cssSelector(item + " [data-testid='presence']")).getDomAttribute("data-online")));
+  }
+
   private Browser open(String name, String userId) throws Exception {
     Browser browser = Browser.open(name, "http://127.0.0.1:" + system.gatewayPort + "/");
     browsers.add(browser);
@@ -125,12 +179,12 @@ class DemoClientIT {
 
     @Override
     public void testSuccessful(ExtensionContext context) {
-      save("passed", false);
+      save(context.getRequiredTestMethod().getName() + "-passed", false);
     }
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-      save("failed", true);
+      save(context.getRequiredTestMethod().getName() + "-failed", true);
     }
 
     private static void save(String label, boolean withConsole) {
