@@ -402,10 +402,10 @@ async function recallMessage(message) {
   }
 }
 
-// At most once every 3 s, as the server forwards no more anyway.
+// At most once every 3 s, as the server forwards no more anyway; an edit is not a new message.
 function sayTyping() {
   const conversationId = state.openId;
-  if (!conversationId || !$('send-body').value || Date.now() - state.typingSent < 3000) return;
+  if (!conversationId || state.editing !== null || !$('send-body').value || Date.now() - state.typingSent < 3000) return;
   state.typingSent = Date.now();
   api('POST', '/conversations/' + encodeURIComponent(conversationId) + '/typing').catch(() => {});
 }

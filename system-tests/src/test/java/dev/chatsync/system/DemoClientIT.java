@@ -117,16 +117,20 @@ class DemoClientIT {
     alicesTab.await("bob's dot is green: his tab holds a stream", driver ->
         "true".equals(driver.findElement(By.cssSelector(item + " [data-testid='presence']")).getDomAttribute("data-online")));
 
-    send(alicesTab, "helo");
-    bobsTab.await(DELIVERY, "the conversation appears", driver -> bobsTab.textOf(item) != null);
-    bobsTab.click(item);
-    bobsTab.await(DELIVERY, "alice's message is shown", driver -> "helo".equals(bodyAt(bobsTab, 1)));
+    // Bob starts the same direct conversation: it is one conversation, so he gets hers, open.
+    bobsTab.type("new-conversation-members", alice);
+    bobsTab.find("new-conversation-button").click();
+    bobsTab.await("the same conversation is open", driver -> conversationId.equals(driver
+        .findElement(By.cssSelector("[data-testid='conversation'][aria-current='true']")).getDomAttribute("data-conversation-id")));
     bobsTab.await("alice's dot is green", driver ->
         "true".equals(driver.findElement(By.cssSelector(item + " [data-testid='presence']")).getDomAttribute("data-online")));
 
-    alicesTab.type("send-input", "hel");
+    alicesTab.type("send-input", "helo");
     bobsTab.await(DELIVERY, "bob sees alice typing", driver -> (alice + " is typing…").equals(bobsTab.textOf("[data-testid='typing']")));
     bobsTab.screenshot("demo-client-typing");
+    alicesTab.find("send-button").click();
+    bobsTab.await(DELIVERY, "alice's message is shown, and her typing is over", driver -> "helo".equals(bodyAt(bobsTab, 1))
+        && bobsTab.textOf("[data-testid='typing']").isEmpty());
 
     alicesTab.click("[data-testid='message'][data-seq='1'] [data-testid='edit-button']");
     alicesTab.type("send-input", "hello");

@@ -1,6 +1,5 @@
 package dev.chatsync.fanout.push;
 
-import dev.chatsync.contracts.kafka.DeadLetters;
 import dev.chatsync.fanout.push.send.ApnsSender;
 import dev.chatsync.fanout.push.send.FcmSender;
 import dev.chatsync.fanout.push.send.PushSender;
@@ -20,11 +19,11 @@ import tools.jackson.databind.json.JsonMapper;
 class PushConfiguration {
 
   @Bean
-  PushListener pushListener(PushDirectory directory, PushProperties properties, DeadLetters deadLetters, MeterRegistry meters) {
+  PushListener pushListener(PushDirectory directory, PushProperties properties, MeterRegistry meters) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     JsonMapper json = JsonMapper.builder().build();
     List<PushSender> senders = List.of(new WebhookSender(http, json, properties), new FcmSender(http, json, properties),
         new ApnsSender(http, json, properties));
-    return new PushListener(directory, new PushDispatcher(senders, directory, properties, meters), properties, deadLetters);
+    return new PushListener(directory, new PushDispatcher(senders, directory, properties, meters), properties);
   }
 }

@@ -37,20 +37,36 @@ public final class PushDispatcher {
   /** Completes when the notification was delivered, refused or given up on; never exceptionally. */
   public CompletableFuture<Outcome> dispatch(PushTarget target, Notification notification) {
     PushSender sender = senders.get(target.provider());
-    if (sender == null || "webhook".equals(target.provider()) && properties.webhook().secret().isEmpty()) {
-      log.warn("no {} sender is configured; the push to {}/{} is dropped", target.provider(), target.userId(), target.deviceId());
+    if (sender == null || !sender.configured()) {
+      log.debug("no {} sender is configured; the push to {}/{} is dropped", target.provider(), target.userId(), target.deviceId());
       return counted(target, CompletableFuture.completedFuture(Outcome.RETRY), "unconfigured");
     }
     return counted(target, attempt(sender, target, notification, 1), null);
   }
 
+  /** A sender that throws (a target it cannot even address) is one failed attempt, never a failed poll. */
+  private static CompletableFuture<Outcome> tryOnce(PushSender sender, PushTarget target, Notification notification) {
+    try {
+      return sender.send(target, notification).exceptionally(failed -> Outcome.RETRY);
+    } catch (RuntimeException unusable) {
+      log.warn("the {} sender failed on the target of {}/{}: {}", target.provider(), target.userId(), target.deviceId(),
+          unusable.toString());
+      return CompletableFuture.completedFuture(Outcome.RETRY);
+    }
+  }
+
   private CompletableFuture<Outcome> attempt(PushSender sender, PushTarget target, Notification notification, int attempt) {
-    return sender.send(target, notification).thenCompose(outcome -> {
+    return tryOnce(sender, target, notification).thenCompose(outcome -> {
       if (outcome == Outcome.REFUSED) {
         log.info("{} refused the target of {}/{} for good; disabled until the device registers again", target.provider(),
             target.userId(), target.deviceId());
         return CompletableFuture.supplyAsync(() -> {
-          directory.disable(target, target.provider() + " refused it");
+          try {
+            directory.disable(target, target.provider() + " refused it");
+          } catch (RuntimeException unwritten) {
+            log.warn("disabling the target of {}/{} failed; its next push tries again: {}", target.userId(), target.deviceId(),
+                unwritten.toString());
+          }
           return outcome;
         });
       }

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -25,6 +26,8 @@ class DeviceController {
 
   private static final Set<String> PROVIDERS = Set.of("webhook", "fcm", "apns");
   private static final int MAX_TOKEN = 4096;
+  private static final Pattern TOKEN = Pattern.compile("\\p{Graph}{1," + MAX_TOKEN + "}");
+  private static final Pattern APNS_TOKEN = Pattern.compile("[0-9a-fA-F]{16,200}");
 
   private final PushTargets targets;
   private final PushTargetProperties properties;
@@ -38,15 +41,28 @@ class DeviceController {
   @Operation(summary = "Register a device's push target", description = "The caller's device gets a notification when a "
       + "message or a recall reaches the caller's inbox while the device holds no open stream. provider: webhook, fcm or "
       + "apns; token: the provider's device token; endpoint: the URL a webhook push is POSTed to (webhook only). A new "
-      + "registration replaces the old one and enables a target the provider refused before.")
+      + "registration replaces the old one and enables a target the provider refused before. Only the calling device "
+      + "(X-Device-Id) registers itself; a user has at most chat.push.max-targets (10) devices with targets; a webhook "
+      + "endpoint must be on a host chat.push.webhook-allowed-hosts names.")
   @ApiResponse(responseCode = "204", description = "registered")
-  @ErrorResponses(400)
+  @ErrorResponses({400, 403, 409})
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> register(Caller caller, @PathVariable String deviceId, @RequestBody(required = false) PushTarget target) {
     ErrorResponseException bad = problemWith(deviceId, target);
-    return bad != null ? Mono.error(bad)
-        : targets.register(caller.userId(), deviceId, "webhook".equals(target.provider()) ? target
-            : new PushTarget(target.provider(), target.token(), null));
+    if (bad != null) {
+      return Mono.error(bad);
+    }
+    if (!deviceId.equals(caller.deviceId())) {
+      return Mono.error(Problems.forbidden("A device registers its own push target: " + deviceId + " is not the calling "
+          + "device (X-Device-Id " + caller.deviceId() + ")."));
+    }
+    PushTarget kept = "webhook".equals(target.provider()) ? target : new PushTarget(target.provider(), target.token(), null);
+    // P7: a user's devices with targets are few; each message to them costs a push to each.
+    return targets.devices(caller.userId(), properties.maxTargets()).flatMap(devices -> devices.size() >= properties.maxTargets()
+        && !devices.contains(deviceId)
+        ? Mono.error(Problems.conflict("At most " + properties.maxTargets() + " devices of a user have push targets; "
+            + "remove one (DELETE /devices/{deviceId}/push) first."))
+        : targets.register(caller.userId(), deviceId, kept));
   }
 
   @DeleteMapping("/api/v1/devices/{deviceId}/push")
@@ -67,8 +83,11 @@ class DeviceController {
     if (target == null || target.provider() == null || !PROVIDERS.contains(target.provider())) {
       return Problems.invalid("provider", "must be webhook, fcm or apns");
     }
-    if (target.token() == null || target.token().isBlank() || target.token().length() > MAX_TOKEN) {
-      return Problems.invalid("token", "is required, at most " + MAX_TOKEN + " characters");
+    if (target.token() == null || !TOKEN.matcher(target.token()).matches()) {
+      return Problems.invalid("token", "is required: 1 to " + MAX_TOKEN + " printable characters without spaces");
+    }
+    if ("apns".equals(target.provider()) && !APNS_TOKEN.matcher(target.token()).matches()) {
+      return Problems.invalid("token", "must be the hexadecimal device token APNs gave the app");
     }
     if (!"webhook".equals(target.provider())) {
       return null;
@@ -83,8 +102,10 @@ class DeviceController {
         || !("https".equals(endpoint.getScheme()) || "http".equals(endpoint.getScheme()))) {
       return Problems.invalid("endpoint", "must be an absolute http or https URL, for a webhook");
     }
-    if (!properties.webhookAllowedHosts().isEmpty() && !properties.webhookAllowedHosts().contains(endpoint.getHost())) {
-      return Problems.invalid("endpoint", "must be on one of the hosts chat.push.webhook-allowed-hosts names");
+    if (!properties.webhookAllowedHosts().contains(endpoint.getHost())) {
+      return Problems.invalid("endpoint", properties.webhookAllowedHosts().isEmpty()
+          ? "cannot be used: webhook targets are off here (chat.push.webhook-allowed-hosts names no host)"
+          : "must be on one of the hosts chat.push.webhook-allowed-hosts names");
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package dev.chatsync.sync.device;
 
+import java.util.List;
 import reactor.core.publisher.Mono;
 
 /** Devices' push targets, read by the fanout's push notifier. Every write is idempotent. */
@@ -9,4 +10,7 @@ public interface PushTargets {
   Mono<Void> register(String userId, String deviceId, PushTarget target);
 
   Mono<Void> remove(String userId, String deviceId);
+
+  /** Up to {@code limit} of the user's devices that have a target. */
+  Mono<List<String>> devices(String userId, int limit);
 }

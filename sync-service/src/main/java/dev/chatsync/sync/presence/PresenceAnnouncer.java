@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Tells a user's direct-conversation partners that the user came online or went offline: a presence
@@ -36,13 +37,24 @@ class PresenceAnnouncer {
         : send(userId, Signal.presence(userId, now.online(), (now.lastSeenAt() == null ? at : now.lastSeenAt()).toEpochMilli())));
   }
 
+  /** Announces the user offline, unless another instance still holds a stream of theirs (or they hide). */
+  Mono<Void> announceIfOffline(String userId, Instant at) {
+    return store.of(List.of(userId)).map(found -> found.get(userId)).flatMap(now -> now.hidden() || now.online()
+        ? Mono.<Void>empty()
+        : send(userId, Signal.presence(userId, false, (now.lastSeenAt() == null ? at : now.lastSeenAt()).toEpochMilli())));
+  }
+
   /** Announces the user offline as of {@code at}, whatever the store says: before the user hides. */
   Mono<Void> announceOffline(String userId, Instant at) {
     return send(userId, Signal.presence(userId, false, at.toEpochMilli()));
   }
 
   private Mono<Void> send(String userId, Signal signal) {
-    return store.directPartners(userId, properties.maxPartners()).doOnNext(partners -> partners.forEach(partner ->
+    // The sends on a worker thread: one blocks while the broker's metadata is unknown (up to
+    // max.block.ms), and this runs on a Cassandra driver thread.
+    return store.directPartners(userId, properties.maxPartners())
+        .publishOn(Schedulers.boundedElastic())
+        .doOnNext(partners -> partners.forEach(partner ->
             notifications.send(InboxNotify.signal(partner, signal)).whenComplete((sent, failed) -> {
               if (failed != null) {
                 log.debug("a presence signal of {} for {} was lost: {}", userId, partner, failed.toString());

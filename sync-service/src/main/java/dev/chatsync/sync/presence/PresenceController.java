@@ -31,10 +31,11 @@ class PresenceController {
 
   @GetMapping("/api/v1/presence")
   @Operation(summary = "Who is online", description = "A user is online while one of their devices holds a stream. At most "
-      + "100 users, comma-separated. A user who hides their presence is always offline, with no lastSeenAt.")
+      + "100 users, comma-separated. Only the caller's direct-conversation partners (and the caller) show as they are; "
+      + "anyone else, and a user who hides their presence, is offline with no lastSeenAt.")
   @ErrorResponses(400)
   Mono<PresencePage> presence(Caller caller, @RequestParam(required = false) String userIds) {
-    return Mono.defer(() -> presence.of(userIds)).map(PresencePage::new);
+    return Mono.defer(() -> presence.of(caller.userId(), userIds)).map(PresencePage::new);
   }
 
   @GetMapping("/api/v1/me/settings")

@@ -26,14 +26,24 @@ public class PresenceService {
     this.announcer = announcer;
   }
 
-  /** The users' presence, in the order asked; a hidden user is always offline, with no last-seen time. */
-  public Mono<List<PresenceEvent>> of(String userIds) {
+  /**
+   * The users' presence, in the order asked. Only the caller's direct-conversation partners (and the
+   * caller) are shown as they are: anyone else, and a user who hides it, is offline with no last-seen
+   * time, so nobody can watch a stranger come and go.
+   */
+  public Mono<List<PresenceEvent>> of(String callerId, String userIds) {
     Set<String> asked = parse(userIds);
-    return store.of(asked).map(found -> asked.stream().map(userId -> {
-      PresenceStore.Stored stored = found.getOrDefault(userId, PresenceStore.Stored.UNKNOWN);
-      return stored.hidden() ? new PresenceEvent(userId, false, null)
-          : new PresenceEvent(userId, stored.online(), stored.lastSeenAt());
-    }).toList());
+    return store.partnersAmong(callerId, asked).flatMap(partners -> {
+      Set<String> visible = new LinkedHashSet<>(partners);
+      if (asked.contains(callerId)) {
+        visible.add(callerId);
+      }
+      return store.of(visible).map(found -> asked.stream().map(userId -> {
+        PresenceStore.Stored stored = found.getOrDefault(userId, PresenceStore.Stored.UNKNOWN);
+        return stored.hidden() || !visible.contains(userId) ? new PresenceEvent(userId, false, null)
+            : new PresenceEvent(userId, stored.online(), stored.lastSeenAt());
+      }).toList());
+    });
   }
 
   /** Shows or hides the user's presence; the partners learn the change (offline, or as it is). */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /** Who is online, kept by the instances holding streams; every write is idempotent. */
@@ -29,6 +30,9 @@ public interface PresenceStore {
   Mono<Map<String, Stored>> of(Collection<String> userIds);
 
   Mono<Void> hide(String userId, boolean hidden);
+
+  /** Those of {@code userIds} who are the user's direct-conversation partners. */
+  Mono<Set<String>> partnersAmong(String userId, Collection<String> userIds);
 
   /** Up to {@code limit} of the user's direct-conversation partners. */
   Mono<List<String>> directPartners(String userId, int limit);

@@ -4,8 +4,8 @@ import dev.chatsync.sync.presence.PresenceStore.Device;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -61,7 +62,7 @@ public class PresenceTracker {
     boolean[] newUser = {false};
     boolean[] newDevice = {false};
     streams.compute(userId, (id, devices) -> {
-      Map<String, Integer> held = devices == null ? new HashMap<>() : devices;
+      Map<String, Integer> held = devices == null ? new ConcurrentHashMap<>() : devices;
       newUser[0] = devices == null;
       Integer before = held.put(deviceId, held.getOrDefault(deviceId, 0) + 1);
       newDevice[0] = before == null;
@@ -76,8 +77,11 @@ public class PresenceTracker {
       return;
     }
     var at = clock.instant();
-    store.renew(List.of(device), instanceId, at, properties.expireAfter())
-        .then(newUser[0] ? announcer.announce(userId, at) : Mono.empty())
+    // Coalesced across instances too: a user whose streams move (a sync-service restart) was online
+    // before, on another instance, and makes no event.
+    Mono<Boolean> wasOnline = newUser[0] ? store.of(List.of(userId)).map(found -> found.get(userId).online()) : Mono.just(true);
+    wasOnline.flatMap(before -> store.renew(List.of(device), instanceId, at, properties.expireAfter())
+            .then(before ? Mono.<Void>empty() : announcer.announce(userId, at)))
         .subscribe(null, failed -> log.warn("marking {} online failed: {}", userId, failed.toString()));
   }
 
@@ -98,6 +102,10 @@ public class PresenceTracker {
 
   /** The device's streams ended a while ago and none came back: its row goes, and the user if it was the last. */
   private void leave(Device device) {
+    departure(device).subscribe(null, failed -> log.warn("marking {} offline failed: {}", device, failed.toString()));
+  }
+
+  private Mono<Void> departure(Device device) {
     leaving.remove(device);
     boolean[] gone = {false};
     boolean[] userGone = {false};
@@ -110,12 +118,10 @@ public class PresenceTracker {
       return devices.isEmpty() ? null : devices;
     });
     if (!gone[0]) {
-      return;
+      return Mono.empty();
     }
     var at = clock.instant();
-    store.left(device, instanceId, at)
-        .then(userGone[0] ? announcer.announce(device.userId(), at) : Mono.empty())
-        .subscribe(null, failed -> log.warn("marking {} offline failed: {}", device, failed.toString()));
+    return store.left(device, instanceId, at).then(userGone[0] ? announcer.announceIfOffline(device.userId(), at) : Mono.empty());
   }
 
   private List<Device> devices() {
@@ -139,8 +145,19 @@ public class PresenceTracker {
     }, every, every, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * The departures still waiting go now (the streams were drained first): the partners hear of them,
+   * rather than see the user online until the rows expire.
+   */
   @PreDestroy
   void stop() {
     timer.shutdownNow();
+    List<Device> departing = List.copyOf(leaving.keySet());
+    try {
+      Flux.fromIterable(departing).flatMap(this::departure).then().block(Duration.ofSeconds(5));
+    } catch (RuntimeException notAll) {
+      log.warn("{} departures at shutdown did not all complete; their rows expire by themselves: {}", departing.size(),
+          notAll.toString());
+    }
   }
 }

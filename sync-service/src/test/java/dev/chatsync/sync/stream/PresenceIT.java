@@ -65,6 +65,18 @@ class PresenceIT {
     assertThat(presence(alice)).containsEntry("online", false).containsKey("lastSeenAt");
   }
 
+  /** Nobody can watch a stranger come and go: only direct partners see a user's presence. */
+  @Test
+  void aStrangerSeesNobodyOnline() {
+    StreamFixture fixture = new StreamFixture(cql, web, identity, "conv-" + suffix);
+    Disposable aliceStream = fixture.open(alice, null).subscribe();
+    partners(alice, bob);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.TRUE.equals(presence(alice).get("online")));
+
+    assertThat(presenceAs("stranger-" + suffix, alice)).containsEntry("online", false).containsEntry("lastSeenAt", null);
+    aliceStream.dispose();
+  }
+
   @Test
   void aUserWhoHidesLooksOfflineAndTheirPartnersAreToldSoOnce() {
     partners(alice, bob);
@@ -87,6 +99,7 @@ class PresenceIT {
   /** An instance that dies renews nothing more: its users are offline once its last renewal expires. */
   @Test
   void theUsersOfAnInstanceThatDiedGoOfflineByThemselves() {
+    partners(alice, bob);
     store.renew(List.of(new PresenceStore.Device(alice, "phone")), "an-instance-that-died", Instant.now(), Duration.ofSeconds(2))
         .block();
     assertThat(presence(alice)).containsEntry("online", true);
@@ -99,9 +112,13 @@ class PresenceIT {
     cql.execute("INSERT INTO direct_partners (user_id, partner_id, conversation_id) VALUES (?, ?, ?)", other, one, "d-" + suffix);
   }
 
-  @SuppressWarnings("unchecked")
   private Map<String, Object> presence(String userId) {
-    Map<String, Object> page = as(bob).get().uri("/api/v1/presence?userIds=" + userId).exchange().expectStatus().isOk()
+    return presenceAs(bob, userId);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> presenceAs(String caller, String userId) {
+    Map<String, Object> page = as(caller).get().uri("/api/v1/presence?userIds=" + userId).exchange().expectStatus().isOk()
         .expectBody(Map.class).returnResult().getResponseBody();
     return ((List<Map<String, Object>>) page.get("items")).get(0);
   }

@@ -192,6 +192,13 @@ class SyncApiContractTest {
     assertBadRequest(put(push, "{\"provider\":\"webhook\",\"token\":\"t\",\"endpoint\":\"ftp://example.com/x\"}"),
         "endpoint");
     assertBadRequest(put("/api/v1/devices/my%20phone/push", "{\"provider\":\"fcm\",\"token\":\"t\"}"), "deviceId");
+    assertBadRequest(put(push, "{\"provider\":\"fcm\",\"token\":\"a b\"}"), "token");
+    assertBadRequest(put(push, "{\"provider\":\"apns\",\"token\":\"../../admin\"}"), "token");
+    // Only the hosts chat.push.webhook-allowed-hosts names (the local profile: this machine's).
+    assertBadRequest(put(push, "{\"provider\":\"webhook\",\"token\":\"t\",\"endpoint\":\"http://169.254.169.254/x\"}"),
+        "endpoint");
+    // A device registers itself only (the caller here is bob's "phone").
+    put("/api/v1/devices/tablet/push", "{\"provider\":\"fcm\",\"token\":\"t\"}").exchange().expectStatus().isForbidden();
   }
 
   private WebTestClient.RequestHeadersSpec<?> put(String path, String json) {

@@ -24,6 +24,8 @@ import org.springframework.stereotype.Repository;
 class CassandraPushDirectory implements PushDirectory {
 
   static final Duration TARGETS_KEPT = Duration.ofSeconds(10);
+  /** Registration keeps a user to this many (chat.push.max-targets); read no more whatever the table holds (P7). */
+  static final int MAX_TARGETS = 20;
 
   private record Kept(List<PushTarget> targets, long readAtNanos) {}
 
@@ -37,7 +39,8 @@ class CassandraPushDirectory implements PushDirectory {
 
   CassandraPushDirectory(CqlSession session) {
     this.session = session;
-    targets = session.prepare("SELECT device_id, provider, device_token, endpoint, disabled_at FROM push_targets WHERE user_id = ?");
+    targets = session.prepare("SELECT device_id, provider, device_token, endpoint, disabled_at FROM push_targets WHERE user_id = ? "
+        + "LIMIT " + MAX_TARGETS);
     streaming = session.prepare("SELECT device_id FROM presence_by_user WHERE user_id = ?");
     recipient = session.prepare("SELECT joined_seq, read_seq, own_last_seq, muted, muted_until FROM conversations_by_user "
         + "WHERE user_id = ? AND conversation_id = ?");

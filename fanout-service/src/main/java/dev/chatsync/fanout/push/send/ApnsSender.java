@@ -38,6 +38,12 @@ public final class ApnsSender implements PushSender {
   }
 
   @Override
+  public boolean configured() {
+    PushProperties.Apns apns = properties.apns();
+    return !apns.teamId().isEmpty() && !apns.keyId().isEmpty() && !apns.privateKey().isEmpty() && !apns.topic().isEmpty();
+  }
+
+  @Override
   public CompletableFuture<Outcome> send(PushTarget target, Notification notification) {
     Map<String, Object> alert = new LinkedHashMap<>();
     alert.put("title", "New message");
@@ -55,8 +61,6 @@ public final class ApnsSender implements PushSender {
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(payload)))
         .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .handle((response, failed) -> failed != null || response.statusCode() == 403 ? Outcome.RETRY
-            : HttpOutcomes.of(response.statusCode()));
+    return HttpOutcomes.of(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()), properties.requestTimeout(), 403);
   }
 }

@@ -48,6 +48,12 @@ public final class FcmSender implements PushSender {
   }
 
   @Override
+  public boolean configured() {
+    PushProperties.Fcm fcm = properties.fcm();
+    return !fcm.projectId().isEmpty() && !(fcm.accessToken().isEmpty() && fcm.accessTokenFile().isEmpty());
+  }
+
+  @Override
   public CompletableFuture<Outcome> send(PushTarget target, Notification notification) {
     PushProperties.Fcm fcm = properties.fcm();
     Map<String, String> data = new LinkedHashMap<>();
@@ -67,10 +73,7 @@ public final class FcmSender implements PushSender {
         .header("Authorization", "Bearer " + accessToken())
         .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(message)))
         .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .handle((response, failed) -> failed != null ? Outcome.RETRY
-            : response.statusCode() == 401 || response.statusCode() == 403 ? Outcome.RETRY
-            : HttpOutcomes.of(response.statusCode()));
+    return HttpOutcomes.of(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()), properties.requestTimeout(), 401, 403);
   }
 
   private String accessToken() {

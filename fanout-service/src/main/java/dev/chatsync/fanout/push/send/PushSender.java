@@ -19,6 +19,9 @@ public interface PushSender {
   /** {@code webhook}, {@code fcm} or {@code apns}: the targets it serves. */
   String provider();
 
+  /** Whether its settings let it send at all; an unconfigured sender's pushes are dropped, counted. */
+  boolean configured();
+
   /** One attempt; never completes exceptionally (a failure to connect is {@link Outcome#RETRY}). */
   CompletableFuture<Outcome> send(PushTarget target, Notification notification);
 }

@@ -40,6 +40,11 @@ public final class WebhookSender implements PushSender {
   }
 
   @Override
+  public boolean configured() {
+    return !properties.webhook().secret().isEmpty();
+  }
+
+  @Override
   public CompletableFuture<Outcome> send(PushTarget target, Notification notification) {
     byte[] body = json.writeValueAsBytes(notification);
     HttpRequest request = HttpRequest.newBuilder(URI.create(target.endpoint()))
@@ -48,7 +53,7 @@ public final class WebhookSender implements PushSender {
         .header(SIGNATURE, "sha256=" + sign(properties.webhook().secret(), body))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
-    return HttpOutcomes.of(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    return HttpOutcomes.of(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()), properties.requestTimeout());
   }
 
   /** The hex HMAC-SHA256 of the body with the secret: what a receiver computes to check it. */

@@ -8,6 +8,7 @@ import java.util.Collection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One record per recipient on chat.inbox-notify, keyed by the recipient: the topic the sync-service
@@ -24,8 +25,16 @@ class KafkaSignalPublisher implements SignalPublisher {
     this.notifications = notifications;
   }
 
+  /**
+   * On a worker thread: a send blocks while the broker's metadata is unknown (up to max.block.ms),
+   * and the caller is a request's event loop or a Cassandra driver thread.
+   */
   @Override
   public void publish(Collection<String> recipients, Signal signal) {
+    Schedulers.boundedElastic().schedule(() -> sendEach(recipients, signal));
+  }
+
+  private void sendEach(Collection<String> recipients, Signal signal) {
     for (String recipient : recipients) {
       notifications.send(InboxNotify.signal(recipient, signal)).whenComplete((sent, failed) -> {
         if (failed != null) {

@@ -5,6 +5,8 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.chatsync.sync.device.PushTarget;
 import dev.chatsync.sync.device.PushTargets;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.StreamSupport;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
@@ -15,6 +17,7 @@ class CassandraPushTargets implements PushTargets {
   private final CqlSession session;
   private final PreparedStatement register;
   private final PreparedStatement remove;
+  private final PreparedStatement devices;
 
   CassandraPushTargets(CqlSession session) {
     this.session = session;
@@ -22,12 +25,19 @@ class CassandraPushTargets implements PushTargets {
     register = session.prepare("INSERT INTO push_targets (user_id, device_id, provider, device_token, endpoint, registered_at, "
         + "disabled_at, disabled_why) VALUES (?, ?, ?, ?, ?, ?, null, null)");
     remove = session.prepare("DELETE FROM push_targets WHERE user_id = ? AND device_id = ?");
+    devices = session.prepare("SELECT device_id FROM push_targets WHERE user_id = ? LIMIT ?");
   }
 
   @Override
   public Mono<Void> register(String userId, String deviceId, PushTarget target) {
     return Mono.fromCompletionStage(() -> session.executeAsync(register.bind(userId, deviceId, target.provider(), target.token(),
         target.endpoint(), Instant.now()))).then();
+  }
+
+  @Override
+  public Mono<List<String>> devices(String userId, int limit) {
+    return Mono.fromCompletionStage(() -> session.executeAsync(devices.bind(userId, limit)))
+        .map(result -> StreamSupport.stream(result.currentPage().spliterator(), false).map(row -> row.getString("device_id")).toList());
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.chatsync.sync.presence.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -12,6 +14,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -31,10 +35,12 @@ class CassandraPresenceStore implements PresenceStore {
   private final PreparedStatement select;
   private final PreparedStatement hide;
   private final PreparedStatement partners;
+  private final PreparedStatement partnersAmong;
 
   CassandraPresenceStore(CqlSession session) {
     this.session = session;
-    renew = session.prepare("UPDATE presence_by_user USING TTL ? SET renewed_at = ?, last_seen_at = ? "
+    // The row with a TTL, the user's last-seen time (static) without: a TTL on it would lose it with the row.
+    renew = session.prepare("UPDATE presence_by_user USING TTL ? SET renewed_at = ? "
         + "WHERE user_id = ? AND instance_id = ? AND device_id = ?");
     leave = session.prepare("DELETE FROM presence_by_user WHERE user_id = ? AND instance_id = ? AND device_id = ?");
     seen = session.prepare("UPDATE presence_by_user SET last_seen_at = ? WHERE user_id = ?");
@@ -42,13 +48,15 @@ class CassandraPresenceStore implements PresenceStore {
     select = session.prepare("SELECT instance_id, last_seen_at, hidden FROM presence_by_user WHERE user_id = ?");
     hide = session.prepare("UPDATE presence_by_user SET hidden = ? WHERE user_id = ?");
     partners = session.prepare("SELECT partner_id FROM direct_partners WHERE user_id = ? LIMIT ?");
+    partnersAmong = session.prepare("SELECT partner_id FROM direct_partners WHERE user_id = ? AND partner_id IN ?");
   }
 
   @Override
   public Mono<Void> renew(Collection<Device> devices, String instanceId, Instant at, Duration expireAfter) {
     int ttl = Math.toIntExact(expireAfter.toSeconds());
     return Flux.fromIterable(devices)
-        .flatMap(device -> execute(renew.bind(ttl, at, at, device.userId(), instanceId, device.deviceId())), CONCURRENCY)
+        .flatMap(device -> execute(BatchStatement.newInstance(BatchType.UNLOGGED,
+            renew.bind(ttl, at, device.userId(), instanceId, device.deviceId()), seen.bind(at, device.userId()))), CONCURRENCY)
         .then();
   }
 
@@ -77,6 +85,13 @@ class CassandraPresenceStore implements PresenceStore {
   @Override
   public Mono<Void> hide(String userId, boolean hidden) {
     return execute(hide.bind(hidden, userId)).then();
+  }
+
+  @Override
+  public Mono<Set<String>> partnersAmong(String userId, Collection<String> userIds) {
+    // IN over at most 100 clustering keys (GET /presence's limit): within the driver's first page.
+    return execute(partnersAmong.bind(userId, List.copyOf(userIds))).map(result -> StreamSupport.stream(
+        result.currentPage().spliterator(), false).map(row -> row.getString("partner_id")).collect(Collectors.toSet()));
   }
 
   @Override
