@@ -34,7 +34,7 @@ class MessageLifecycleController {
   }
 
   @PatchMapping
-  @Operation(summary = "Edit a message", description = "Only the sender edits. The answer is the message's new state; its "
+  @Operation(operationId = "editMessage", summary = "Edit a message", description = "Only the sender edits. The answer is the message's new state; its "
       + "ETag is the new version. With If-Match: \"<version>\", a message at another version answers 409. A recalled "
       + "message answers 409. Every member's devices get a message-updated entry.")
   @ApiResponse(responseCode = "200", description = "edited", content = @Content(schema = @Schema(implementation = Message.class)))
@@ -48,7 +48,7 @@ class MessageLifecycleController {
   }
 
   @DeleteMapping
-  @Operation(summary = "Recall a message", description = "For everyone: the sender within chat.messages.recall-window "
+  @Operation(operationId = "recallMessage", summary = "Recall a message", description = "For everyone: the sender within chat.messages.recall-window "
       + "(24 h by default), or the group's creator at any time. The body is removed for good; history then shows the "
       + "message as type recalled. A repeated recall answers 204 too.")
   @ApiResponse(responseCode = "204", description = "recalled")

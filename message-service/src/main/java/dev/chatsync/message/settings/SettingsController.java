@@ -25,14 +25,15 @@ class SettingsController {
   }
 
   @GetMapping
-  @Operation(summary = "The caller's settings of a conversation")
+  @Operation(operationId = "conversationSettings", summary = "The caller's settings of a conversation", description = "Its "
+      + "mute: muted, and mutedUntil when the mute ends by itself.")
   @ErrorResponses({400, 403, 404})
   Mono<ConversationSettings> get(Caller caller, @PathVariable String conversationId) {
     return settings.get(caller, conversationId);
   }
 
   @PutMapping
-  @Operation(summary = "Mute or unmute a conversation", description = "A muted conversation still syncs and counts unread, "
+  @Operation(operationId = "changeConversationSettings", summary = "Mute or unmute a conversation", description = "A muted conversation still syncs and counts unread, "
       + "but sends no offline push. mutedUntil (ISO-8601) ends the mute then; null mutes until unmuted.")
   @ErrorResponses({400, 403, 404})
   Mono<ConversationSettings> put(Caller caller, @PathVariable String conversationId,

@@ -23,7 +23,7 @@ class TypingController {
   }
 
   @PostMapping("/api/v1/conversations/{conversationId}/typing")
-  @Operation(summary = "Say the caller is typing", description = "The other members' open streams get a typing event "
+  @Operation(operationId = "typing", summary = "Say the caller is typing", description = "The other members' open streams get a typing event "
       + "(no id: line). At most one per user per conversation every 3 s is forwarded, and none in groups above "
       + "chat.signals.typing-max-members (100 by default). Nothing is stored.")
   @ApiResponse(responseCode = "204", description = "forwarded, or dropped as the rules above say")

@@ -38,7 +38,7 @@ class DeviceController {
   }
 
   @PutMapping("/api/v1/devices/{deviceId}/push")
-  @Operation(summary = "Register a device's push target", description = "The caller's device gets a notification when a "
+  @Operation(operationId = "registerPushTarget", summary = "Register a device's push target", description = "The caller's device gets a notification when a "
       + "message or a recall reaches the caller's inbox while the device holds no open stream. provider: webhook, fcm or "
       + "apns; token: the provider's device token; endpoint: the URL a webhook push is POSTed to (webhook only). A new "
       + "registration replaces the old one and enables a target the provider refused before. Only the calling device "
@@ -66,7 +66,8 @@ class DeviceController {
   }
 
   @DeleteMapping("/api/v1/devices/{deviceId}/push")
-  @Operation(summary = "Remove a device's push target")
+  @Operation(operationId = "removePushTarget", summary = "Remove a device's push target", description = "Any of the "
+      + "caller's devices; removing a target that is not there is a 204 too.")
   @ApiResponse(responseCode = "204", description = "removed, or there was none")
   @ErrorResponses(400)
   @ResponseStatus(HttpStatus.NO_CONTENT)

@@ -30,7 +30,7 @@ class PresenceController {
   }
 
   @GetMapping("/api/v1/presence")
-  @Operation(summary = "Who is online", description = "A user is online while one of their devices holds a stream. At most "
+  @Operation(operationId = "presence", summary = "Who is online", description = "A user is online while one of their devices holds a stream. At most "
       + "100 users, comma-separated. Only the caller's direct-conversation partners (and the caller) show as they are; "
       + "anyone else, and a user who hides their presence, is offline with no lastSeenAt.")
   @ErrorResponses(400)
@@ -39,13 +39,14 @@ class PresenceController {
   }
 
   @GetMapping("/api/v1/me/settings")
-  @Operation(summary = "The caller's settings")
+  @Operation(operationId = "userSettings", summary = "The caller's settings", description = "showPresence: whether "
+      + "others may see the caller online.")
   Mono<UserSettings> settings(Caller caller) {
     return presence.shown(caller.userId()).map(UserSettings::new);
   }
 
   @PutMapping("/api/v1/me/settings")
-  @Operation(summary = "Change the caller's settings", description = "showPresence: false hides the caller's presence: "
+  @Operation(operationId = "changeUserSettings", summary = "Change the caller's settings", description = "showPresence: false hides the caller's presence: "
       + "always offline to others, and no presence events; their direct partners are told offline once.")
   @ErrorResponses(400)
   Mono<UserSettings> change(Caller caller, @RequestBody(required = false) UserSettings request) {
