@@ -95,8 +95,15 @@ final class Browser implements AutoCloseable {
     return found.isEmpty() ? null : found.get(0).getText();
   }
 
+  /**
+   * Clicks the element matching {@code css}, found again if the page redrew it between the finding
+   * and the click (a message list redraws on every event: a CI run lost an Edit button that way).
+   */
   void click(String css) {
-    driver.findElement(By.cssSelector(css)).click();
+    await("to click " + css, found -> {
+      found.findElement(By.cssSelector(css)).click();
+      return true;
+    });
   }
 
   static By testId(String testId) {
