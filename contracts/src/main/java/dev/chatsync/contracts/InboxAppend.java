@@ -48,6 +48,13 @@ public record InboxAppend(String userId, String kind, String conversationId, lon
         change.messageId(), change.senderId(), change.atMillis(), List.of(change.actorId()), change.change(), change.version());
   }
 
+  /** A read-fanout group's head reached {@code head}, the message sent by {@code senderId} at {@code sentAtMillis}. */
+  public static InboxAppend channelActivity(String userId, String conversationId, long head, String senderId,
+      long sentAtMillis) {
+    return new InboxAppend(userId, InboxKind.CHANNEL_ACTIVITY.wireName(), conversationId, head, null, senderId,
+        sentAtMillis, null, null, 0);
+  }
+
   /** The value stage 2 keeps the high-water mark of, under {@link #progressKey()}. */
   public long progress() {
     return order > 0 ? order : conversationSeq;
@@ -92,6 +99,8 @@ public record InboxAppend(String userId, String kind, String conversationId, lon
           : messageId == null || messageId.isBlank() ? "a message-updated entry needs its messageId"
           : !MessageChanged.EDITED.equals(change) && !MessageChanged.RECALLED.equals(change) ? "change must be edited or recalled"
           : actors == null || actors.isEmpty() ? "a message-updated entry names who made the change" : null;
+      case CHANNEL_ACTIVITY -> conversationSeq < 1 ? "a channel-activity entry needs a head of at least 1"
+          : Ids.problemWithAny("senderId", senderId);
     };
   }
 }

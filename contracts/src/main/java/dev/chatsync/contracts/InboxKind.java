@@ -14,7 +14,14 @@ public enum InboxKind {
    * A message of one of the user's conversations was edited or recalled: conversationSeq is its
    * seq, order its new version. Comes after the user's entry for the message itself.
    */
-  MESSAGE_UPDATED("message-updated");
+  MESSAGE_UPDATED("message-updated"),
+  /**
+   * A group delivered by read fanout has messages up to conversationSeq (its head when the entry
+   * was written): the device reads them from the conversation's history. At most one per
+   * conversation and coalescing interval, and none while an earlier one is still unseen by all
+   * of the user's devices; senderId and sentAtMillis are the head message's.
+   */
+  CHANNEL_ACTIVITY("channel-activity");
 
   private final String wireName;
 

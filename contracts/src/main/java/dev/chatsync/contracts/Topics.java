@@ -12,6 +12,7 @@ public final class Topics {
   public static final String INBOX_NOTIFY = "chat.inbox-notify";
   public static final String READS = "chat.reads";
   public static final String MESSAGE_CHANGES = "chat.message-changes";
+  public static final String CHANNEL_MESSAGES = "chat.channel-messages";
 
   /** Key = conversation id, so one stage-1 consumer sees a conversation in order. */
   public static final Topic<MessageAppended> MESSAGE_APPENDED =
@@ -32,6 +33,15 @@ public final class Topics {
    */
   public static final Topic<MessageChanged> MESSAGE_CHANGED =
       Topic.of(MESSAGE_CHANGES, MessageChanged.class, MessageChanged::conversationId);
+
+  /**
+   * The messages of groups delivered by read fanout, in seq order per conversation (key =
+   * conversation id), as stage 1 expands them: every sync-service instance reads them all and
+   * pushes each to the open streams of the members it holds. Live only: nothing is kept for a
+   * reader that was not there, who reads history instead.
+   */
+  public static final Topic<MessageAppended> CHANNEL_MESSAGE =
+      Topic.of(CHANNEL_MESSAGES, MessageAppended.class, MessageAppended::conversationId);
 
   private Topics() {}
 }

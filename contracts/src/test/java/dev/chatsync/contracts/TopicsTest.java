@@ -18,12 +18,12 @@ class TopicsTest {
         .map(line -> line.split("\\s+")[0])
         .toList();
     List<Topic<?>> topics = List.of(Topics.MESSAGE_APPENDED, Topics.INBOX_APPEND, Topics.INBOX_NOTIFIED, Topics.READ_MOVED,
-        Topics.MESSAGE_CHANGED);
+        Topics.MESSAGE_CHANGED, Topics.CHANNEL_MESSAGE);
     assertThat(configured).containsExactlyInAnyOrderElementsOf(topics.stream()
         .flatMap(topic -> Stream.of(topic.name(), topic.deadLetterName()))
         .toList());
     assertThat(topics).extracting(Topic::name)
         .containsExactlyInAnyOrder(Topics.MESSAGES, Topics.INBOX_APPENDS, Topics.INBOX_NOTIFY, Topics.READS,
-            Topics.MESSAGE_CHANGES);
+            Topics.MESSAGE_CHANGES, Topics.CHANNEL_MESSAGES);
   }
 }

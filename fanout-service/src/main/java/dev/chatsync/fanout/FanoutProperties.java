@@ -25,4 +25,6 @@ public record FanoutProperties(
     @DefaultValue("10s") Duration retryBackoffMax,
     @DefaultValue("1h") Duration republishLookback,
     @DefaultValue("1s") Duration receiptInterval,
-    @DefaultValue("30s") Duration expandPollBudget) {}
+    @DefaultValue("30s") Duration expandPollBudget,
+    @DefaultValue("1000") int readFanoutThreshold,
+    @DefaultValue("5s") Duration channelActivityInterval) {}

@@ -48,7 +48,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("chat.messages")
 public record MessageProperties(
     @DefaultValue("16384") int maxBodyBytes,
-    @DefaultValue("1000") int maxGroupMembers,
+    @DefaultValue("100000") int maxGroupMembers,
     @DefaultValue("64") int seqAllocationAttempts,
     @DefaultValue("15s") Duration sendLease,
     @DefaultValue("1d") Duration dedupTtl,

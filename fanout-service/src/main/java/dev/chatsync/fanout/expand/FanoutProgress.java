@@ -16,17 +16,27 @@ public interface FanoutProgress {
    * @param seq every message up to here was handed to stage 2; 0 if none
    * @param base the generation: a write of this generation that moves the progress to {@code s}
    *     carries the timestamp {@code base + s}; a rewind starts a higher one
+   * @param readFanout how the messages up to {@code seq} were handed over: by read fanout (a
+   *     channel-activity entry to the members to be told, and live pushes), else an entry per member
    */
-  record Position(long seq, long base) {
+  record Position(long seq, long base, boolean readFanout) {
 
-    public static final Position NONE = new Position(0, ProgressStamps.BASE);
+    public static final Position NONE = new Position(0, ProgressStamps.BASE, false);
+
+    public Position(long seq, long base) {
+      this(seq, base, false);
+    }
 
     public long timestamp() {
       return base + seq;
     }
 
     public Position to(long seq) {
-      return new Position(seq, base);
+      return new Position(seq, base, readFanout);
+    }
+
+    public Position to(long seq, boolean readFanout) {
+      return new Position(seq, base, readFanout);
     }
   }
 
@@ -44,7 +54,12 @@ public interface FanoutProgress {
    *
    * @return the position this write recorded
    */
-  Position advance(String conversationId, Position from, long seq);
+  default Position advance(String conversationId, Position from, long seq) {
+    return advance(conversationId, from, seq, from.readFanout());
+  }
+
+  /** As {@link #advance(String, Position, long)}, recording how the messages up to {@code seq} were handed over. */
+  Position advance(String conversationId, Position from, long seq, boolean readFanout);
 
   /**
    * Moves the progress back to {@code seq} if it is past it, for a recovery that expands again

@@ -1,5 +1,6 @@
 package dev.chatsync.fanout.expand;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +9,12 @@ public interface MemberDirectory {
 
   /** Everyone who is or was a member of the conversation, with the spans of seqs they receive. */
   List<Recipient> members(String conversationId);
+
+  /** The current member count, as message-service keeps it with every membership change (counted if it was never kept). */
+  int memberCount(String conversationId);
+
+  /** Those of {@code userIds} who are or were members, as {@link #members} gives them. */
+  List<Recipient> among(String conversationId, Collection<String> userIds);
 
   /**
    * A member since {@code joinedSeq}, until {@code leftSeq} if removed (null while a member), and

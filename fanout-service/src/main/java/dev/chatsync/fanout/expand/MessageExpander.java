@@ -101,10 +101,12 @@ class MessageExpander implements ConsumerSeekAware {
 
   private final StageLag lag;
   private final RecordTracing tracing;
+  private final ReadFanout readFanout;
 
   MessageExpander(Timeline timeline, FanoutProgress progress, MemberDirectory members, TopicProducer<InboxAppend> inboxAppends,
       TopicProducer<MessageAppended> events, DeadLetters deadLetters, FanoutProperties properties, MeterRegistry meters,
-      RecordTracing tracing) {
+      RecordTracing tracing, ReadFanout readFanout) {
+    this.readFanout = readFanout;
     this.tracing = tracing;
     this.lag = new StageLag("expand", meters, Clock.systemUTC());
     this.timeline = timeline;
@@ -223,13 +225,18 @@ class MessageExpander implements ConsumerSeekAware {
     // here as such; see MemberService in message-service), all conversations at once.
     Map<String, Loaded> loaded = eachAtOnce(behind.keySet(), conversationId -> {
       Announced conversation = announced.get(conversationId);
-      long fanned = behind.get(conversationId).seq();
-      List<TimelineMessage> page = announcedRightAfter(conversation.messages(), fanned);
-      if (page.isEmpty()) {
-        page = timeline.after(conversationId, fanned, conversation.newest(), PAGE);
+      FanoutProgress.Position fanned = behind.get(conversationId);
+      if (readFanout.applies(conversationId)) {
+        return loadRead(conversationId, conversation, fanned);
       }
-      return new Loaded(page, page.isEmpty() ? List.of() : members.members(conversationId));
+      List<TimelineMessage> page = announcedRightAfter(conversation.messages(), fanned.seq());
+      if (page.isEmpty()) {
+        page = timeline.after(conversationId, fanned.seq(), conversation.newest(), PAGE);
+      }
+      return new Loaded(page, page.isEmpty() ? List.of() : members.members(conversationId), false, null);
     });
+    Map<String, ReadFanout.Audience> told = new LinkedHashMap<>();
+    Map<String, TimelineMessage> published = new LinkedHashMap<>();
     behind.forEach((conversationId, fanned) -> {
       // A round holds a bounded number of records (P7), however many conversations a poll names;
       // the first conversation always goes, so every round makes progress.
@@ -237,7 +244,13 @@ class MessageExpander implements ConsumerSeekAware {
         stillBehind.put(conversationId, fanned);
         return;
       }
-      List<TimelineMessage> page = loaded.get(conversationId).page();
+      Loaded load = loaded.get(conversationId);
+      if (load.read()) {
+        handOverRead(conversationId, fanned, load, announced.get(conversationId),
+            new ReadRound(sends, reached, told, published, stillBehind, unannounced));
+        return;
+      }
+      List<TimelineMessage> page = load.page();
       if (page.isEmpty()) {
         // An event announces a seq the timeline does not hold (a forged event, or a timeline
         // restored from an older backup): events are published after their append is committed
@@ -245,7 +258,7 @@ class MessageExpander implements ConsumerSeekAware {
         unannounced.put(conversationId, fanned.seq());
         return;
       }
-      List<MemberDirectory.Recipient> recipients = loaded.get(conversationId).recipients();
+      List<MemberDirectory.Recipient> recipients = load.recipients();
       // A page of a big group is many records: only as many messages as fit in a round go (at least one).
       List<TimelineMessage> handed = page.subList(0, Math.max(1, Math.min(page.size(),
           (ROUND_RECORDS - sends.size()) / Math.max(1, recipients.size()))));
@@ -257,8 +270,15 @@ class MessageExpander implements ConsumerSeekAware {
         Topics.MESSAGE_APPENDED, record, "the timeline of " + conversationId + " has no seq " + (fanned + 1))));
     // After the broker has the round's records (P1). If someone else moved the progress further
     // meanwhile, theirs stands; this round's records were sent and stage 2 absorbs repeats (P2).
+    published.values().forEach(readFanout::published);
+    // Watchers come off only once their entries are on the broker: a crash before tells them again (P1).
+    eachAtOnce(told.keySet(), conversationId -> {
+      readFanout.told(conversationId, told.get(conversationId));
+      return true;
+    });
     Map<String, FanoutProgress.Position> advanced = eachAtOnce(reached.keySet(),
-        conversationId -> progress.advance(conversationId, behind.get(conversationId), reached.get(conversationId)));
+        conversationId -> progress.advance(conversationId, behind.get(conversationId), reached.get(conversationId),
+            told.containsKey(conversationId)));
     reached.forEach((conversationId, seq) -> {
       FanoutProgress.Position now = advanced.get(conversationId);
       fannedSoFar.remember(conversationId, now, (old, stored) -> stored);
@@ -269,8 +289,59 @@ class MessageExpander implements ConsumerSeekAware {
     return stillBehind;
   }
 
-  /** A conversation's page and the members it goes to. */
-  private record Loaded(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients) {}
+  /**
+   * A conversation's page and the members it goes to; for a read-fanout group ({@code read}), the
+   * page still to publish live and, if its interval has ended, who to tell.
+   */
+  private record Loaded(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients, boolean read,
+      ReadFanout.Audience audience) {}
+
+  private Loaded loadRead(String conversationId, Announced conversation, FanoutProgress.Position fanned) {
+    long from = readFanout.liveFrom(conversationId, fanned.seq());
+    List<TimelineMessage> page = List.of();
+    if (from < conversation.newest()) {
+      page = announcedRightAfter(conversation.messages(), from);
+      if (page.isEmpty()) {
+        page = timeline.after(conversationId, from, conversation.newest(), PAGE);
+      }
+    }
+    ReadFanout.Audience audience = readFanout.due(conversationId) ? readFanout.audience(conversationId, fanned) : null;
+    return new Loaded(page, List.of(), true, audience);
+  }
+
+  /**
+   * A read-fanout group's round: the page published for live pushes, and, if the interval has
+   * ended, the head told; else a reminder brings the conversation back when it ends. The progress
+   * moves only when the head is told, so what was published and not yet told is told by the
+   * reminder, or by the republisher after a crash (P1).
+   */
+  private void handOverRead(String conversationId, FanoutProgress.Position fanned, Loaded load, Announced conversation,
+      ReadRound round) {
+    List<TimelineMessage> page = load.page();
+    TimelineMessage newest = page.isEmpty() ? readFanout.publishedAfter(conversationId, fanned.seq()) : page.get(page.size() - 1);
+    if (newest == null) {
+      // Nothing published past the progress, and the timeline has nothing up to the announced seq.
+      round.unannounced().put(conversationId, fanned.seq());
+      return;
+    }
+    TraceContext trace = conversation.spanOf(conversation.newest()).context();
+    round.sends().addAll(readFanout.publish(page, trace));
+    round.published().put(conversationId, newest);
+    if (load.audience() != null) {
+      round.sends().addAll(readFanout.tell(load.audience(), newest, trace));
+      round.told().put(conversationId, load.audience());
+      round.reached().put(conversationId, newest.seq());
+      return;
+    }
+    readFanout.remind(newest);
+    if (newest.seq() < conversation.newest()) {
+      round.stillBehind().put(conversationId, fanned);
+    }
+  }
+
+  /** What a round of read-fanout groups adds to: its records, and what to record once the broker has them. */
+  private record ReadRound(List<CompletableFuture<?>> sends, Map<String, Long> reached, Map<String, ReadFanout.Audience> told,
+      Map<String, TimelineMessage> published, Map<String, FanoutProgress.Position> stillBehind, Map<String, Long> unannounced) {}
 
   /**
    * {@code work} for every key, up to {@link #CONVERSATIONS_AT_ONCE} at a time (each a blocking store
@@ -311,11 +382,13 @@ class MessageExpander implements ConsumerSeekAware {
   @Override
   public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
     fannedSoFar.clear();
+    readFanout.forget();
   }
 
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
     fannedSoFar.clear();
+    readFanout.forget();
     if (!partitions.isEmpty()) {
       revoked.increment();
     }

@@ -32,9 +32,12 @@ public class ConversationListService {
   private final MessageStore messages;
   private final Clock clock = Clock.systemUTC();
 
-  ConversationListService(ConversationStore conversations, MessageStore messages) {
+  private final ReadFanoutProperties readFanout;
+
+  ConversationListService(ConversationStore conversations, MessageStore messages, ReadFanoutProperties readFanout) {
     this.conversations = conversations;
     this.messages = messages;
+    this.readFanout = readFanout;
   }
 
   /** One item of the list, as docs/api.md shows it. */
@@ -95,16 +98,24 @@ public class ConversationListService {
     }
   }
 
-  private Mono<Item> item(UserConversation c) {
-    Mono<Optional<Message>> lastMessage = c.lastSeq() == 0
+  private Mono<Item> item(UserConversation listed) {
+    return conversations.summary(listed.conversationId()).flatMap(summary -> {
+      // A group delivered by read fanout is not in the inbox message by message: its head is read.
+      boolean group = summary.isPresent() && summary.get().type() == ConversationType.GROUP;
+      Mono<UserConversation> headed = !group ? Mono.just(listed) : conversations.memberCount(listed.conversationId())
+          .flatMap(count -> count.orElse(0) <= readFanout.readFanoutThreshold()
+              ? Mono.just(listed)
+              : messages.head(listed.conversationId()).map(listed::withHead).defaultIfEmpty(listed));
+      return headed.flatMap(c -> lastMessage(c).map(last -> new Item(c.conversationId(),
+          summary.map(s -> s.type().wireName()).orElse(null), summary.map(ConversationSummary::title).orElse(null), c.lastSeq(),
+          c.effectiveReadSeq(), c.unreadCount(), last.orElse(null), c.mute().activeAt(clock.instant()))));
+    });
+  }
+
+  private Mono<Optional<Message>> lastMessage(UserConversation c) {
+    return c.lastSeq() == 0
         ? Mono.just(Optional.empty())
         : messages.range(c.conversationId(), c.lastSeq() - 1, c.lastSeq() + 1, 1, false).map(found -> found.stream().findFirst());
-    return Mono.zip(conversations.summary(c.conversationId()), lastMessage).map(both -> {
-      var summary = both.getT1();
-      return new Item(c.conversationId(), summary.map(s -> s.type().wireName()).orElse(null),
-          summary.map(ConversationSummary::title).orElse(null), c.lastSeq(), c.effectiveReadSeq(), c.unreadCount(),
-          both.getT2().orElse(null), c.mute().activeAt(clock.instant()));
-    });
   }
 
   private static Instant activeAt(UserConversation c) {

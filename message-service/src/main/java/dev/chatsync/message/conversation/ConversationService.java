@@ -19,6 +19,12 @@ import reactor.core.publisher.Mono;
 public class ConversationService {
 
   static final int MAX_TITLE_LENGTH = 200;
+  /** The most members a conversation's details list (P7); the member pages give the rest. */
+  public static final int MEMBERS_SHOWN = 1_000;
+  /** The most members a group is created with: larger groups grow by adding members, a page at a time. */
+  static final int MAX_CREATED_WITH = 1_000;
+  public static final int DEFAULT_MEMBER_PAGE = 100;
+  public static final int MAX_MEMBER_PAGE = 1_000;
 
   private final ConversationStore store;
   private final MessageStore messages;
@@ -77,24 +83,47 @@ public class ConversationService {
     }));
   }
 
+  /** The details, with the first {@link #MEMBERS_SHOWN} members and the count of all. */
   public Mono<ConversationView> get(Caller caller, String conversationId) {
-    return memberOf(caller, conversationId).flatMap(conversation -> messages.head(conversationId).defaultIfEmpty(0L)
-        .map(head -> ConversationView.of(conversation, head)));
+    return memberOf(caller, conversationId).flatMap(summary -> Mono.zip(
+            messages.head(conversationId).defaultIfEmpty(0L),
+            store.members(conversationId, MEMBERS_SHOWN, null),
+            store.memberCount(conversationId))
+        .map(read -> {
+          List<String> shown = read.getT2().members().stream().map(Member::userId).toList();
+          // A count never kept (V004) is known only when one page held every member.
+          int count = read.getT3().orElse(read.getT2().nextPageToken() == null ? shown.size() : -1);
+          return ConversationView.of(summary, shown, count < 0 ? shown.size() : count, read.getT1());
+        }));
   }
 
-  /** The conversation with its members, if the caller is one of them: else 404 or 403 (P6). */
-  public Mono<Conversation> memberOf(Caller caller, String conversationId) {
+  /** A page of the current members, for a member (docs/api.md, "Large groups"). */
+  public Mono<MemberPage> members(Caller caller, String conversationId, Integer limit, String pageToken) {
+    int pageSize = limit == null ? DEFAULT_MEMBER_PAGE : limit;
+    if (pageSize < 1 || pageSize > MAX_MEMBER_PAGE) {
+      return Mono.error(Problems.invalid("limit", "must be between 1 and " + MAX_MEMBER_PAGE));
+    }
+    return memberOf(caller, conversationId).then(Mono.defer(() -> store.members(conversationId, pageSize,
+            pageToken == null || pageToken.isEmpty() ? null : pageToken)))
+        .onErrorMap(IllegalArgumentException.class, malformed -> Problems.invalid("pageToken", "is not a token this service gave out"));
+  }
+
+  /**
+   * The conversation without its members, if the caller is one of them: else 404 or 403 (P6).
+   * Two small reads, whatever the group's size.
+   */
+  public Mono<ConversationSummary> memberOf(Caller caller, String conversationId) {
     if (!Ids.isValid(conversationId)) {
       return Mono.error(Problems.invalid("conversationId", "is not a conversation id"));
     }
-    return store.find(conversationId).flatMap(found -> {
-      if (found.isEmpty()) {
+    return Mono.zip(store.summary(conversationId), store.member(conversationId, caller.userId())).flatMap(found -> {
+      if (found.getT1().isEmpty()) {
         return Mono.error(Problems.notFound("No conversation " + conversationId + "."));
       }
-      if (!found.get().members().contains(caller.userId())) {
+      if (found.getT2().isEmpty()) {
         return Mono.error(Problems.forbidden("You are not a member of conversation " + conversationId + "."));
       }
-      return Mono.just(found.get());
+      return Mono.just(found.getT1().get());
     });
   }
 
@@ -117,8 +146,9 @@ public class ConversationService {
     if (type == ConversationType.DIRECT && members.size() != 2) {
       throw Problems.invalid("members", "of a direct conversation must be exactly one other user");
     }
-    if (members.size() > properties.maxGroupMembers()) {
-      throw Problems.invalid("members", "must be at most " + properties.maxGroupMembers() + " users");
+    int most = Math.min(properties.maxGroupMembers(), MAX_CREATED_WITH);
+    if (members.size() > most) {
+      throw Problems.invalid("members", "must be at most " + most + " users (add more with POST .../members)");
     }
     return new ArrayList<>(members);
   }

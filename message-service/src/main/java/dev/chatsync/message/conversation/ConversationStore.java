@@ -1,6 +1,7 @@
 package dev.chatsync.message.conversation;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,6 +28,18 @@ public interface ConversationStore {
 
   /** Every conversation of the user with its delivery state, in no particular order, streamed page by page. */
   Flux<UserConversation> ofUser(String userId);
+
+  /**
+   * A page of the current members, in user id order, and the token of the next page (null at the
+   * end). A page may hold fewer than {@code limit} members (removed members' rows are skipped).
+   *
+   * @param pageToken a token a previous page gave, or null for the first page
+   * @throws IllegalArgumentException (in the Mono) for a token this store did not give out
+   */
+  Mono<MemberPage> members(String conversationId, int limit, String pageToken);
+
+  /** The member count message-service keeps with every membership change; empty if never kept (V004). */
+  Mono<OptionalInt> memberCount(String conversationId);
 
   /** The membership of {@code userId} in the conversation, empty if they are not a member. */
   Mono<Optional<Member>> member(String conversationId, String userId);

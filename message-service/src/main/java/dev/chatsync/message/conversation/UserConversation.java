@@ -23,4 +23,14 @@ public record UserConversation(
   public long unreadCount() {
     return Math.max(0, lastSeq - effectiveReadSeq());
   }
+
+  /**
+   * As the list shows a group whose head may be past what reached the user's inbox: a group
+   * delivered by read fanout tells its members of new messages only now and then (docs/design.md,
+   * "Large groups"), so its head is read from the timeline, and the unread count is the head less
+   * the read position.
+   */
+  public UserConversation withHead(long head) {
+    return head <= lastSeq ? this : new UserConversation(conversationId, joinedSeq, head, lastActiveAt, readSeq, ownLastSeq, mute);
+  }
 }

@@ -4,16 +4,19 @@ import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.openapi.ErrorResponses;
 import dev.chatsync.message.conversation.ConversationService;
 import dev.chatsync.message.conversation.ConversationView;
+import dev.chatsync.message.conversation.MemberPage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -43,6 +46,26 @@ class MemberController {
     return members.add(caller, conversationId, request == null ? null : request.userIds())
         .then(Mono.defer(() -> conversations.get(caller, conversationId)));
   }
+
+  @GetMapping
+  @Operation(summary = "List members", description = "The group's current members, a page at a time in user id order, with "
+      + "the seq each joined at. For members only.")
+  @ErrorResponses({400, 403, 404})
+  Mono<MemberList> list(Caller caller, @PathVariable String conversationId, @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String pageToken) {
+    return conversations.members(caller, conversationId, limit, pageToken).map(MemberList::of);
+  }
+
+  /** A page of members as docs/api.md shows it. */
+  record MemberList(List<MemberItem> items, String nextPageToken) {
+
+    static MemberList of(MemberPage page) {
+      return new MemberList(page.members().stream().map(member -> new MemberItem(member.userId(), member.joinedSeq())).toList(),
+          page.nextPageToken());
+    }
+  }
+
+  record MemberItem(String userId, long joinedSeq) {}
 
   @DeleteMapping("/{userId}")
   @Operation(summary = "Remove a member", description = "A member removes themself, the group's creator anyone; the removed "

@@ -4,7 +4,7 @@ import dev.chatsync.contracts.Ids;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.message.MessageProperties;
-import dev.chatsync.message.conversation.Conversation;
+import dev.chatsync.message.conversation.ConversationSummary;
 import dev.chatsync.message.conversation.ConversationService;
 import dev.chatsync.message.conversation.ConversationType;
 import dev.chatsync.message.member.MemberStore.Count;
@@ -75,15 +75,22 @@ public class MemberService {
     } catch (RuntimeException invalid) {
       return Mono.error(invalid);
     }
-    return group(caller, conversationId).flatMap(conversation -> {
-      long newcomers = added.stream().filter(user -> !conversation.members().contains(user)).count();
-      if (conversation.members().size() + newcomers > properties.maxGroupMembers()) {
-        return Mono.error(tooLarge());
-      }
-      return Flux.fromIterable(added)
-          .concatMap(user -> addOne(caller, conversationId, user))
-          .then();
-    });
+    // The cap checked for the whole request first, from the count and the added users' own rows
+    // (never the group's member list: it may have 100,000 members); each add then checks it again
+    // under its compare-and-set.
+    return group(caller, conversationId).flatMap(conversation -> Mono.zip(
+            count(conversationId, 0).map(Count::next),
+            Flux.fromIterable(added).flatMap(user -> members.find(conversationId, user), 8)
+                .filter(found -> found.isPresent() && found.get().isCurrent()).count())
+        .flatMap(counted -> {
+          long newcomers = added.size() - counted.getT2();
+          if (counted.getT1() + newcomers > properties.maxGroupMembers()) {
+            return Mono.error(tooLarge());
+          }
+          return Flux.fromIterable(added)
+              .concatMap(user -> addOne(caller, conversationId, user))
+              .then();
+        }));
   }
 
   /** Removes the user: a member may remove themself, the group's creator anyone. */
@@ -206,7 +213,7 @@ public class MemberService {
   }
 
   /** The group, if the caller is one of its members. */
-  private Mono<Conversation> group(Caller caller, String conversationId) {
+  private Mono<ConversationSummary> group(Caller caller, String conversationId) {
     return conversations.memberOf(caller, conversationId).flatMap(conversation -> conversation.type() == ConversationType.GROUP
         ? Mono.just(conversation)
         : Mono.error(Problems.conflict("A direct conversation always has its two members.")));

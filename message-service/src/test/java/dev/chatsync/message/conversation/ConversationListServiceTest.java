@@ -16,7 +16,7 @@ class ConversationListServiceTest {
 
   private final Caller alice = new Caller("alice", "phone");
   private final InMemoryConversationStore store = new InMemoryConversationStore();
-  private final ConversationListService list = new ConversationListService(store, new InMemoryMessageStore());
+  private final ConversationListService list = new ConversationListService(store, new InMemoryMessageStore(), new ReadFanoutProperties(1000));
 
   @Test
   void pagesMostRecentlyActiveFirstWithoutRepeatsOrGaps() {
@@ -52,7 +52,7 @@ class ConversationListServiceTest {
             .map(i -> new UserConversation("c" + i, 0, 0, Instant.ofEpochSecond(1_000_000 + i), 0, 0));
       }
     };
-    ConversationListService bigList = new ConversationListService(many, new InMemoryMessageStore());
+    ConversationListService bigList = new ConversationListService(many, new InMemoryMessageStore(), new ReadFanoutProperties(1000));
 
     var first = bigList.list(alice, 3, null).block();
     var second = bigList.list(alice, 3, first.nextPageToken()).block();

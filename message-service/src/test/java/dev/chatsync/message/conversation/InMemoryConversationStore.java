@@ -1,7 +1,9 @@
 package dev.chatsync.message.conversation;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -38,6 +40,21 @@ public class InMemoryConversationStore implements ConversationStore {
     return Flux.fromIterable(conversations.values())
         .filter(c -> c.members().contains(userId))
         .map(c -> new UserConversation(c.conversationId(), 0, 0, c.createdAt(), 0, 0));
+  }
+
+  /** Pages in user id order; the token is the last user id of the page before. */
+  @Override
+  public Mono<MemberPage> members(String conversationId, int limit, String pageToken) {
+    List<String> sorted = Optional.ofNullable(conversations.get(conversationId)).map(Conversation::members).orElse(List.of())
+        .stream().sorted().filter(user -> pageToken == null || user.compareTo(pageToken) > 0).toList();
+    List<Member> page = sorted.stream().limit(limit).map(user -> new Member(conversationId, user, 0)).toList();
+    return Mono.just(new MemberPage(page, sorted.size() > limit ? page.get(page.size() - 1).userId() : null));
+  }
+
+  @Override
+  public Mono<OptionalInt> memberCount(String conversationId) {
+    return Mono.just(Optional.ofNullable(conversations.get(conversationId))
+        .map(c -> OptionalInt.of(c.members().size())).orElse(OptionalInt.empty()));
   }
 
   @Override

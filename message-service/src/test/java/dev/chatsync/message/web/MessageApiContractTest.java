@@ -11,6 +11,7 @@ import dev.chatsync.message.MessageProperties;
 import dev.chatsync.message.MessageServiceApplication;
 import dev.chatsync.message.WriteMargin;
 import dev.chatsync.message.conversation.ConversationStore;
+import dev.chatsync.message.conversation.ReadFanoutProperties;
 import dev.chatsync.message.conversation.InMemoryConversationStore;
 import dev.chatsync.message.member.FanoutProgress;
 import dev.chatsync.message.member.MemberStore;
@@ -66,7 +67,7 @@ class MessageApiContractTest {
       @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = {RestController.class, Service.class}),
       @ComponentScan.Filter(type = FilterType.REGEX,
           pattern = ".*\\.(Membership|MembershipCompletion|EarlierSpans|ChangeJournal|ReadCompletion|ChangeCompletion|SendAdmission)")})
-  @EnableConfigurationProperties({MessageProperties.class, SignalProperties.class})
+  @EnableConfigurationProperties({MessageProperties.class, SignalProperties.class, ReadFanoutProperties.class})
   @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class})
   static class InMemory {
 

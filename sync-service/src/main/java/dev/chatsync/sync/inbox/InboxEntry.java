@@ -19,4 +19,10 @@ public record InboxEntry(long seq, String kind, String conversationId, long conv
   public boolean showsMessage() {
     return InboxKind.MESSAGE.wireName().equals(kind) || InboxKind.MESSAGE_UPDATED.wireName().equals(kind);
   }
+
+  /** Whether the entry sends the device to a conversation's history: a channel-activity entry, or being added. */
+  public boolean sendsToHistory() {
+    return InboxKind.CHANNEL_ACTIVITY.wireName().equals(kind)
+        || InboxKind.MEMBERSHIP.wireName().equals(kind) && "added".equals(change);
+  }
 }

@@ -3,7 +3,10 @@ package dev.chatsync.sync.inbox;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.sync.ack.DeviceCursors;
+import dev.chatsync.sync.channel.ChannelWatchers;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
@@ -22,10 +25,12 @@ public class SyncService {
 
   private final InboxReader inbox;
   private final DeviceCursors cursors;
+  private final ChannelWatchers watchers;
 
-  SyncService(InboxReader inbox, DeviceCursors cursors) {
+  SyncService(InboxReader inbox, DeviceCursors cursors, ChannelWatchers watchers) {
     this.inbox = inbox;
     this.cursors = cursors;
+    this.watchers = watchers;
   }
 
   /** A page asked for, checked: bad input is answered 400 before anything else, under load too. */
@@ -72,7 +77,7 @@ public class SyncService {
       return after >= knownHead ? empty(after) : inbox.entriesAfter(userId, after, knownHead, pageSize + 1).flatMap(found -> {
         List<InboxEntry> run = consecutive(found, after);
         // Nothing where the notification said: see whether the cursor is still valid.
-        return run.isEmpty() ? page(userId, after, pageSize, null) : resolve(run, after, pageSize);
+        return run.isEmpty() ? page(userId, after, pageSize, null) : resolve(userId, run, after, pageSize);
       });
     }
     return inbox.bounds(userId).flatMap(bounds -> {
@@ -85,7 +90,7 @@ public class SyncService {
       return inbox.entriesAfter(userId, after, bounds.head(), pageSize + 1).flatMap(found -> {
         List<InboxEntry> run = consecutive(found, after);
         // Below the marks a missing entry expired (entries expire oldest first); above them it is being written.
-        return run.isEmpty() && after < bounds.uncertainBelow() ? expired(after, bounds) : resolve(run, after, pageSize);
+        return run.isEmpty() && after < bounds.uncertainBelow() ? expired(after, bounds) : resolve(userId, run, after, pageSize);
       });
     });
   }
@@ -107,7 +112,7 @@ public class SyncService {
     return found.subList(0, length);
   }
 
-  private Mono<SyncPage> resolve(List<InboxEntry> found, long from, int pageSize) {
+  private Mono<SyncPage> resolve(String userId, List<InboxEntry> found, long from, int pageSize) {
     List<InboxEntry> page = found.subList(0, Math.min(pageSize, found.size()));
     long nextAfter = page.isEmpty() ? from : page.get(page.size() - 1).seq();
     // Per conversation, the seqs the page shows and the newest version an entry of the page
@@ -123,7 +128,20 @@ public class SyncService {
             .map(messages -> Map.entry(conversation.getKey(), messages)), 16)
         .collectMap(Map.Entry::getKey, Map.Entry::getValue)
         .map(messages -> new SyncPage(page.stream().map(entry -> toSyncEntry(entry, messages)).toList(), nextAfter,
-            found.size() > pageSize));
+            found.size() > pageSize))
+        .flatMap(resolved -> watchAgain(userId, page).thenReturn(resolved));
+  }
+
+  /**
+   * A device served a group's channel-activity entry, or the entry that added the user, has what
+   * sends it to the history: the user is to be told of the group's next activity (read fanout; for
+   * a group delivered by write fanout the row waits unused until the group grows past the
+   * threshold). Before the page goes out, so a device that got it is never left untold (P1).
+   */
+  private Mono<Void> watchAgain(String userId, List<InboxEntry> page) {
+    Set<String> conversations = new LinkedHashSet<>();
+    page.stream().filter(InboxEntry::sendsToHistory).forEach(entry -> conversations.add(entry.conversationId()));
+    return conversations.isEmpty() ? Mono.empty() : watchers.watch(userId, conversations);
   }
 
   private static SyncEntry toSyncEntry(InboxEntry entry, Map<String, Map<Long, Message>> messages) {

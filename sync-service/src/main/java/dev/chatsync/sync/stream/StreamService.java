@@ -3,6 +3,7 @@ package dev.chatsync.sync.stream;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.tracing.RecordTracing;
 import dev.chatsync.contracts.web.Problems;
+import dev.chatsync.sync.channel.ChannelFeed;
 import dev.chatsync.sync.ack.DeviceCursors;
 import dev.chatsync.sync.inbox.CursorExpiries;
 import dev.chatsync.sync.inbox.SyncEntry;
@@ -52,14 +53,16 @@ public class StreamService {
   private final StreamDrain drain;
   private final RecordTracing tracing;
   private final PresenceTracker presence;
+  private final ChannelFeed channels;
 
   private final AtomicInteger open = new AtomicInteger();
   private final Counter pushed;
   private final Counter expired;
 
   StreamService(SyncService inbox, InboxWakeups wakeups, DeviceCursors cursors, StreamProperties properties,
-      StreamDrain drain, MeterRegistry meters, RecordTracing tracing, PresenceTracker presence) {
+      StreamDrain drain, MeterRegistry meters, RecordTracing tracing, PresenceTracker presence, ChannelFeed channels) {
     this.presence = presence;
+    this.channels = channels;
     this.tracing = tracing;
     this.inbox = inbox;
     this.wakeups = wakeups;
@@ -111,12 +114,14 @@ public class StreamService {
     return wakeups.of(caller.userId()).publish(shared -> {
           // The entries decide when the stream ends (a cursor-expired event ends it); the signals end with them.
           Sinks.Empty<Void> entriesEnded = Sinks.empty();
-          Flux<ServerSentEvent<Object>> entries = entries(caller, lastSent, shared.filter(wakeup -> wakeup.signal() == null))
+          Flux<ServerSentEvent<Object>> entries = entries(caller, lastSent, shared.filter(wakeup -> !wakeup.passesThrough()))
               .doFinally(ended -> entriesEnded.tryEmitEmpty());
-          // Signals go straight out, beside the entries, never behind a read of the inbox; a stream
-          // too slow to take them drops them (they are never data).
-          Flux<ServerSentEvent<Object>> signals = shared.filter(wakeup -> wakeup.signal() != null)
-              .map(wakeup -> SignalEvents.of(wakeup.signal()))
+          // Signals and the live messages of read-fanout groups go straight out, beside the entries,
+          // never behind a read of the inbox; a stream too slow to take them drops them: signals are
+          // never data, and a dropped live message is in the history the group's next
+          // channel-activity entry sends the device to.
+          Flux<ServerSentEvent<Object>> signals = shared.filter(InboxWakeups.Wakeup::passesThrough)
+              .map(wakeup -> wakeup.live() != null ? wakeup.live() : SignalEvents.of(wakeup.signal()))
               .onBackpressureDrop()
               .takeUntilOther(entriesEnded.asMono());
           return Flux.merge(entries, signals);
@@ -127,10 +132,12 @@ public class StreamService {
         .doOnSubscribe(subscribed -> {
           open.incrementAndGet();
           presence.opened(caller.userId(), caller.deviceId());
+          channels.opened(caller.userId());
         })
         .doFinally(ended -> {
           open.decrementAndGet();
           presence.closed(caller.userId(), caller.deviceId());
+          channels.closed(caller.userId());
         });
   }
 
@@ -192,6 +199,7 @@ public class StreamService {
         .doOnNext(entry -> {
           lastSent.set(entry.seq());
           pushed.increment();
+          channels.saw(userId, entry);
         })
         .map(StreamService::event)
         .onErrorResume(failure -> !(failure instanceof ErrorResponseException), failure -> readFailed(userId, lastSent, failure));

@@ -57,7 +57,10 @@ class SyncServiceTest {
           .delayElement(java.time.Duration.ofMillis(conversationId.startsWith("slow") ? 40 : 1));
     }
   };
-  private final SyncService sync = new SyncService(reader, deviceCursors);
+  /** The conversations each user was made to watch, as pages served them. */
+  private final Map<String, java.util.Set<String>> watching = new java.util.concurrent.ConcurrentHashMap<>();
+  private final SyncService sync = new SyncService(reader, deviceCursors, (userId, conversationIds) -> Mono.fromRunnable(
+      () -> watching.computeIfAbsent(userId, id -> new java.util.TreeSet<>()).addAll(conversationIds)));
 
   /**
    * A page holding a message and its update shows both in the update's state: a reader must not

@@ -14,6 +14,8 @@ import dev.chatsync.sync.inbox.InboxEntry;
 import dev.chatsync.sync.inbox.InboxProperties;
 import dev.chatsync.sync.inbox.InboxReader;
 import dev.chatsync.sync.inbox.Message;
+import dev.chatsync.sync.channel.ChannelMembers;
+import dev.chatsync.sync.channel.ChannelWatchers;
 import dev.chatsync.sync.stream.InboxWakeups;
 import dev.chatsync.sync.stream.StreamDrain;
 import dev.chatsync.sync.stream.StreamProperties;
@@ -40,6 +42,7 @@ import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.RestController;
@@ -60,7 +63,7 @@ class SyncApiContractTest {
   @ComponentScan(basePackageClasses = SyncApplication.class, useDefaultFilters = false,
       includeFilters = {
           @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = {RestController.class, Service.class}),
-          @ComponentScan.Filter(type = FilterType.REGEX, pattern = ".*\\.(PresenceAnnouncer|PresenceTracker)")})
+          @ComponentScan.Filter(type = FilterType.REGEX, pattern = ".*\\.(PresenceAnnouncer|PresenceTracker|ChannelFeed)")})
   @EnableConfigurationProperties({InboxProperties.class, StreamProperties.class, PresenceProperties.class,
       PushTargetProperties.class})
   @Import({GatewayIdentityConfiguration.class, ApiExceptionHandler.class, StreamDrain.class, ChatTracingConfiguration.class})
@@ -104,7 +107,35 @@ class SyncApiContractTest {
 
     @Bean
     InboxWakeups wakeups() {
-      return userId -> Flux.just(InboxWakeups.LISTENING).concatWith(Flux.never());
+      return new InboxWakeups() {
+        @Override
+        public Flux<Wakeup> of(String userId) {
+          return Flux.just(InboxWakeups.LISTENING).concatWith(Flux.never());
+        }
+
+        @Override
+        public boolean sendLive(String userId, ServerSentEvent<Object> event) {
+          return false;
+        }
+      };
+    }
+
+    /** Bad input never reaches the read-fanout stores. */
+    @Bean
+    ChannelWatchers channelWatchers() {
+      return neverReached(ChannelWatchers.class);
+    }
+
+    @Bean
+    ChannelMembers channelMembers() {
+      return neverReached(ChannelMembers.class);
+    }
+
+    private static <T> T neverReached(Class<T> store) {
+      return store.cast(java.lang.reflect.Proxy.newProxyInstance(store.getClassLoader(), new Class<?>[] {store},
+          (proxy, method, args) -> {
+            throw new AssertionError("a refused request reached " + store.getSimpleName() + "." + method.getName());
+          }));
     }
 
     /** Bad input never reaches the presence store. */

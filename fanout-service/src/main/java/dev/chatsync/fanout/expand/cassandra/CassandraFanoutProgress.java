@@ -16,8 +16,10 @@ class CassandraFanoutProgress implements FanoutProgress {
 
   CassandraFanoutProgress(CqlSession session) {
     this.session = session;
-    select = session.prepare("SELECT fanned_seq, WRITETIME(fanned_seq) AS written FROM fanout_progress WHERE conversation_id = ?");
-    write = session.prepare("UPDATE fanout_progress USING TIMESTAMP ? SET fanned_seq = ? WHERE conversation_id = ?");
+    select = session.prepare("SELECT fanned_seq, read_fanout, WRITETIME(fanned_seq) AS written FROM fanout_progress "
+        + "WHERE conversation_id = ?");
+    // The mode goes with the seq under one timestamp: the furthest write's pair stands.
+    write = session.prepare("UPDATE fanout_progress USING TIMESTAMP ? SET fanned_seq = ?, read_fanout = ? WHERE conversation_id = ?");
   }
 
   @Override
@@ -29,13 +31,14 @@ class CassandraFanoutProgress implements FanoutProgress {
     long seq = row.getLong("fanned_seq");
     long written = row.getLong("written");
     // A row written by the clock (before progress was stamped, or by hand) is in the first generation.
-    return new Position(seq, written >= ProgressStamps.BASE ? written - seq : ProgressStamps.BASE);
+    return new Position(seq, written >= ProgressStamps.BASE ? written - seq : ProgressStamps.BASE,
+        !row.isNull("read_fanout") && row.getBoolean("read_fanout"));
   }
 
   @Override
-  public Position advance(String conversationId, Position from, long seq) {
-    Position to = from.to(seq);
-    session.execute(write.bind(to.timestamp(), seq, conversationId));
+  public Position advance(String conversationId, Position from, long seq, boolean readFanout) {
+    Position to = from.to(seq, readFanout);
+    session.execute(write.bind(to.timestamp(), seq, readFanout, conversationId));
     return to;
   }
 
@@ -46,7 +49,7 @@ class CassandraFanoutProgress implements FanoutProgress {
       return stored.seq();
     }
     long timestamp = stored.timestamp() + ProgressStamps.GENERATION;
-    session.execute(write.bind(timestamp, seq, conversationId));
+    session.execute(write.bind(timestamp, seq, stored.readFanout(), conversationId));
     return seq;
   }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The user's conversation list follows the inbox's message and read entries; each kind comes in
+ * The user's conversation list follows the inbox's message, channel-activity and read entries; each kind comes in
  * seq order, so only the furthest values of a write are written. Membership changes update the
  * list themselves (message-service), and receipts, or a kind newer than this code, do not show in
  * it.
@@ -71,7 +71,8 @@ final class ConversationListUpdates {
     void add(InboxAppend entry) {
       if (InboxKind.READ.wireName().equals(entry.kind())) {
         readSeq = Math.max(readSeq, entry.conversationSeq());
-      } else if (InboxKind.MESSAGE.wireName().equals(entry.kind()) && entry.conversationSeq() > lastSeq) {
+      } else if ((InboxKind.MESSAGE.wireName().equals(entry.kind()) || InboxKind.CHANNEL_ACTIVITY.wireName().equals(entry.kind()))
+          && entry.conversationSeq() > lastSeq) {
         lastSeq = entry.conversationSeq();
         lastActiveAt = Instant.ofEpochMilli(entry.sentAtMillis());
         if (entry.userId().equals(entry.senderId())) {

@@ -5,20 +5,25 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PagingState;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.chatsync.message.conversation.Conversation;
 import dev.chatsync.message.conversation.ConversationStore;
-import dev.chatsync.message.conversation.ConversationType;
 import dev.chatsync.message.conversation.ConversationSummary;
+import dev.chatsync.message.conversation.ConversationType;
 import dev.chatsync.message.conversation.Member;
+import dev.chatsync.message.conversation.MemberPage;
 import dev.chatsync.message.conversation.Mute;
 import dev.chatsync.message.conversation.UserConversation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.StreamSupport;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,6 +44,8 @@ class CassandraConversationStore implements ConversationStore {
   private final PreparedStatement insertPartner;
   private final PreparedStatement selectMembers;
   private final PreparedStatement selectMember;
+  private final PreparedStatement selectMemberPage;
+  private final PreparedStatement selectCount;
 
   CassandraConversationStore(CqlSession session) {
     this.session = session;
@@ -57,6 +64,8 @@ class CassandraConversationStore implements ConversationStore {
     // Removed members keep their row (with left_seq); they are no longer members.
     insertPartner = session.prepare("INSERT INTO direct_partners (user_id, partner_id, conversation_id) VALUES (?, ?, ?)");
     selectMembers = session.prepare("SELECT user_id, left_seq FROM conversation_members WHERE conversation_id = ?");
+    selectMemberPage = session.prepare("SELECT user_id, joined_seq, left_seq FROM conversation_members WHERE conversation_id = ?");
+    selectCount = session.prepare("SELECT member_count FROM conversation_members WHERE conversation_id = ? LIMIT 1");
     selectMember = session.prepare("SELECT joined_seq, left_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
   }
 
@@ -91,6 +100,33 @@ class CassandraConversationStore implements ConversationStore {
     return row.flatMap(found -> found.isEmpty()
         ? Mono.just(Optional.<Conversation>empty())
         : members(conversationId).map(members -> Optional.of(toConversation(conversationId, found.get(), members))));
+  }
+
+  @Override
+  public Mono<MemberPage> members(String conversationId, int limit, String pageToken) {
+    return Mono.defer(() -> {
+      BoundStatement page = selectMemberPage.bind(conversationId).setPageSize(limit);
+      if (pageToken != null) {
+        // A safe paging state: one given for another statement or altered is refused (IllegalArgumentException).
+        page = page.setPagingState(PagingState.fromString(pageToken), session);
+      }
+      return execute(page);
+    }).map(result -> {
+      List<Member> members = StreamSupport.stream(result.currentPage().spliterator(), false)
+          .filter(row -> row.isNull("left_seq"))
+          .map(row -> new Member(conversationId, row.getString("user_id"), longOrZero(row, "joined_seq")))
+          .toList();
+      PagingState next = result.hasMorePages() ? result.getExecutionInfo().getSafePagingState() : null;
+      return new MemberPage(members, next == null ? null : next.toString());
+    });
+  }
+
+  @Override
+  public Mono<OptionalInt> memberCount(String conversationId) {
+    return execute(selectCount.bind(conversationId)).map(result -> {
+      Row row = result.one();
+      return row == null || row.isNull("member_count") ? OptionalInt.empty() : OptionalInt.of(row.getInt("member_count"));
+    });
   }
 
   @Override

@@ -19,6 +19,7 @@ import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -130,9 +131,19 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
       if (note.signal() == null) {
         wakeup.sink.tryEmitNext(new Wakeup(note.headSeq(), tracing.carried(record.headers())));
       } else if (typing.letsThrough(note.userId(), note.signal(), clock.millis())) {
-        wakeup.sink.tryEmitNext(new Wakeup(0, Map.of(), note.signal()));
+        wakeup.sink.tryEmitNext(new Wakeup(0, Map.of(), note.signal(), null));
       }
     });
+  }
+
+  @Override
+  public boolean sendLive(String userId, ServerSentEvent<Object> event) {
+    Held held = byUser.get(userId);
+    if (held == null) {
+      return false;
+    }
+    held.sink.tryEmitNext(new Wakeup(0, Map.of(), null, event));
+    return true;
   }
 
   @Override

@@ -1,0 +1,230 @@
+package dev.chatsync.fanout.expand;
+
+import dev.chatsync.contracts.InboxAppend;
+import dev.chatsync.contracts.Memo;
+import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.Topics;
+import dev.chatsync.contracts.kafka.TopicProducer;
+import dev.chatsync.contracts.tracing.RecordTracing;
+import dev.chatsync.fanout.FanoutProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.TraceContext;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage 1's side of read fanout, for groups above {@code chat.fanout.read-fanout-threshold}
+ * members (docs/design.md, "Large groups"). Each message goes once to {@code chat.channel-messages},
+ * where the sync-service instances holding members' streams push it live; members' inboxes get a
+ * channel-activity entry carrying the head instead of an entry per message, at most one per
+ * {@code chat.fanout.channel-activity-interval}, and only to the members to tell (the watchers:
+ * see {@link ChannelWatchers}), so a send costs O(1) writes and the entries follow the devices in
+ * use, not the group's size.
+ *
+ * <p>For such a group stage 1's progress is the head last told: messages after it are published
+ * live as they come, and told at the end of the interval. A reminder (this conversation's newest
+ * message announced again on {@code chat.messages}) brings the conversation back when the interval
+ * ends; if this instance dies first, the republisher finds the progress behind the timeline and
+ * announces it (P1). Telling the same head twice is skipped by stage 2 (P2).
+ */
+@Component
+class ReadFanout {
+
+  private static final Logger log = LoggerFactory.getLogger(ReadFanout.class);
+  /** How long a member count read for the mode decision is used. */
+  private static final Duration COUNT_FRESH = Duration.ofSeconds(5);
+
+  /** Who a round tells, and the watcher rows it takes off once the entries are on the broker. */
+  record Audience(List<String> userIds, List<ChannelWatchers.Watcher> watchers) {}
+
+  private record CountSeen(int count, Instant at) {}
+
+  private final MemberDirectory members;
+  private final ChannelWatchers watchers;
+  private final TopicProducer<InboxAppend> inboxAppends;
+  private final TopicProducer<MessageAppended> channelMessages;
+  private final TopicProducer<MessageAppended> events;
+  private final int threshold;
+  private final Duration interval;
+  private final Clock clock;
+  private final Counter told;
+  private final Counter published;
+
+  private final Memo<String, CountSeen> counts = new Memo<>(100_000);
+  /** The newest message this instance published live per conversation: the next page starts after it. */
+  private final Memo<String, TimelineMessage> live = new Memo<>(100_000);
+  private final Memo<String, Instant> lastTold = new Memo<>(100_000);
+  private final Map<String, TimelineMessage> reminders = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "fanout-read-reminders");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  @Autowired
+  ReadFanout(MemberDirectory members, ChannelWatchers watchers, TopicProducer<InboxAppend> inboxAppends,
+      TopicProducer<MessageAppended> events, KafkaTemplate<String, byte[]> kafka, RecordTracing tracing,
+      FanoutProperties properties, MeterRegistry meters) {
+    // Its own producer: a second TopicProducer<MessageAppended> bean would make the announcers' ambiguous.
+    this(members, watchers, inboxAppends, new TopicProducer<>(Topics.CHANNEL_MESSAGE, kafka, tracing), events, properties,
+        meters, Clock.systemUTC());
+  }
+
+  ReadFanout(MemberDirectory members, ChannelWatchers watchers, TopicProducer<InboxAppend> inboxAppends,
+      TopicProducer<MessageAppended> channelMessages, TopicProducer<MessageAppended> events, FanoutProperties properties,
+      MeterRegistry meters, Clock clock) {
+    this.members = members;
+    this.watchers = watchers;
+    this.inboxAppends = inboxAppends;
+    this.channelMessages = channelMessages;
+    this.events = events;
+    this.threshold = properties.readFanoutThreshold();
+    this.interval = properties.channelActivityInterval();
+    this.clock = clock;
+    this.told = Counter.builder("chat.fanout.channel.told")
+        .description("Channel-activity entries handed to stage 2 (read fanout)").register(meters);
+    this.published = Counter.builder("chat.fanout.channel.published")
+        .description("Messages of read-fanout groups published for live pushes").register(meters);
+  }
+
+  /**
+   * Whether the conversation is delivered by read fanout now. Read from the member count at most
+   * every few seconds: any point of the switch is as good as another, as long as the switch itself
+   * tells everyone ({@link #audience}).
+   */
+  boolean applies(String conversationId) {
+    Instant now = clock.instant();
+    CountSeen seen = counts.get(conversationId);
+    if (seen == null || seen.at().plus(COUNT_FRESH).isBefore(now)) {
+      seen = new CountSeen(members.memberCount(conversationId), now);
+      counts.remember(conversationId, seen, (old, read) -> read);
+    }
+    return seen.count() > threshold;
+  }
+
+  /** Where the next live page starts: after what was told, or after what this instance published since. */
+  long liveFrom(String conversationId, long fanned) {
+    TimelineMessage published = live.get(conversationId);
+    return published == null ? fanned : Math.max(fanned, published.seq());
+  }
+
+  /** The newest message this instance published live, if it is past {@code fanned}. */
+  TimelineMessage publishedAfter(String conversationId, long fanned) {
+    TimelineMessage published = live.get(conversationId);
+    return published != null && published.seq() > fanned ? published : null;
+  }
+
+  /** True if the conversation's interval has ended since this instance last told it. */
+  boolean due(String conversationId) {
+    Instant last = lastTold.get(conversationId);
+    return last == null || !clock.instant().isBefore(last.plus(interval));
+  }
+
+  /**
+   * Who to tell now. The members watching; and at a switch from write fanout (messages were handed
+   * over as entries before), every current member: members from before watchers existed, or whose
+   * devices were not served anything of the group lately, learn of the switch too.
+   */
+  Audience audience(String conversationId, FanoutProgress.Position fanned) {
+    List<ChannelWatchers.Watcher> watching = watchers.of(conversationId);
+    if (fanned.seq() > 0 && !fanned.readFanout()) {
+      return new Audience(current(members.members(conversationId)), watching);
+    }
+    Set<String> ids = watching.stream().map(ChannelWatchers.Watcher::userId).collect(Collectors.toSet());
+    // P6: a watcher removed since is told nothing; their row is taken off with the others.
+    return new Audience(current(members.among(conversationId, ids)), watching);
+  }
+
+  private static List<String> current(List<MemberDirectory.Recipient> recipients) {
+    return recipients.stream().filter(member -> member.leftSeq() == null).map(MemberDirectory.Recipient::userId).toList();
+  }
+
+  /** The page, published for live pushes, in seq order (the topic's key is the conversation). */
+  List<CompletableFuture<?>> publish(List<TimelineMessage> page, TraceContext trace) {
+    List<CompletableFuture<?>> sends = new ArrayList<>(page.size());
+    for (TimelineMessage message : page) {
+      sends.add(channelMessages.send(new MessageAppended(message.conversationId(), message.seq(), message.messageId(),
+          message.senderId(), message.sentAt().toEpochMilli()), trace));
+    }
+    published.increment(page.size());
+    return sends;
+  }
+
+  /** One channel-activity entry per member told, carrying {@code head}. */
+  List<CompletableFuture<?>> tell(Audience audience, TimelineMessage head, TraceContext trace) {
+    List<CompletableFuture<?>> sends = new ArrayList<>(audience.userIds().size());
+    for (String userId : audience.userIds()) {
+      sends.add(inboxAppends.send(InboxAppend.channelActivity(userId, head.conversationId(), head.seq(), head.senderId(),
+          head.sentAt().toEpochMilli()), trace));
+    }
+    told.increment(audience.userIds().size());
+    return sends;
+  }
+
+  /** After the broker has a round's records: what was published and told. */
+  void published(TimelineMessage newest) {
+    live.remember(newest.conversationId(), newest, (old, now) -> now.seq() > old.seq() ? now : old);
+  }
+
+  void told(String conversationId, Audience audience) {
+    lastTold.remember(conversationId, clock.instant(), (old, now) -> now);
+    if (!audience.watchers().isEmpty()) {
+      watchers.told(conversationId, audience.watchers());
+    }
+  }
+
+  /**
+   * Brings the conversation back to stage 1 when its interval ends, to tell what was published
+   * meanwhile: its newest message announced again, once however many pages ask.
+   */
+  void remind(TimelineMessage newest) {
+    String conversationId = newest.conversationId();
+    if (reminders.put(conversationId, newest) != null) {
+      return;
+    }
+    Instant last = lastTold.get(conversationId);
+    long delayMillis = last == null ? 0 : Math.max(0, Duration.between(clock.instant(), last.plus(interval)).toMillis());
+    timer.schedule(() -> {
+      TimelineMessage message = reminders.remove(conversationId);
+      if (message == null) {
+        return;
+      }
+      events.send(new MessageAppended(conversationId, message.seq(), message.messageId(), message.senderId(),
+          message.sentAt().toEpochMilli())).whenComplete((sent, failure) -> {
+            if (failure != null) {
+              // The republisher announces it: the progress stays behind the timeline (P1).
+              log.warn("could not remind stage 1 of {}: {}", conversationId, failure.toString());
+            }
+          });
+    }, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Another instance may have published and told since: start again from the stored progress. */
+  void forget() {
+    live.clear();
+    counts.clear();
+  }
+
+  @PreDestroy
+  void stopReminders() {
+    timer.shutdown();
+  }
+}

@@ -1,0 +1,195 @@
+package dev.chatsync.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.chatsync.contracts.MessageAppended;
+import dev.chatsync.contracts.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Read fanout for groups above chat.fanout.read-fanout-threshold (1,000 here), on the real broker
+ * and node: the group's member count is what decides, so these groups have a few member rows and
+ * a count past the threshold.
+ */
+@FanoutIntegrationTest
+class ReadFanoutIT extends FanoutITSupport {
+
+  private static final Duration DELIVERY = Duration.ofSeconds(60);
+  /** Longer than stage 1 uses a member count it read (the mode follows the count within it). */
+  private static final Duration COUNT_FRESH = Duration.ofSeconds(6);
+
+  /**
+   * A large group's messages reach no inbox one by one: they go once to chat.channel-messages, in
+   * order, and its watchers get one channel-activity entry per interval; a watcher who was served
+   * nothing since is not told again, a removed one never (P6), and a member who is no watcher gets
+   * nothing (their unseen entry, or the membership entry, sends them to the history already).
+   */
+  @Test
+  void aLargeGroupsMessagesAreToldToItsWatchersOnceAnIntervalAndPublishedLiveInOrder() {
+    String carol = carol();
+    String removed = "removed-" + suffix;
+    addMember(alice, 0);
+    addMember(bob, 0);
+    addMember(carol, 0);
+    cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_seq, left_seq) VALUES (?, ?, 0, 0)",
+        conversationId, removed);
+    memberCount(1_001);
+    watch(bob);
+    watch(carol);
+    watch(removed);
+    try (KafkaConsumer<String, byte[]> live = channelMessages()) {
+      appendToTimeline(1);
+      announce(1);
+      await().atMost(DELIVERY).until(() -> activity(bob).size() == 1 && activity(carol).size() == 1);
+      assertThat(activity(bob)).containsExactly(1L);
+      assertThat(watchers()).isEmpty();
+
+      // bob's device was served the entry (sync-service watches him again); carol's was not.
+      watch(bob);
+      for (long seq = 2; seq <= 5; seq++) {
+        appendToTimeline(seq);
+        announce(seq);
+      }
+      // The last four come within an interval of the first tell: one entry at its end, with the head.
+      await().atMost(DELIVERY).until(() -> activity(bob).size() == 2);
+      assertThat(activity(bob)).containsExactly(1L, 5L);
+      assertThat(inbox(bob)).extracting(row -> row.getString("kind")).containsOnly("channel-activity");
+      assertThat(activity(carol)).containsExactly(1L);
+      assertThat(inbox(alice)).isEmpty();
+      assertThat(inbox(removed)).isEmpty();
+      assertThat(progress()).isEqualTo(tuple(5L, true));
+      assertThat(published(live, 5)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+  }
+
+  /**
+   * A group that grows past the threshold and shrinks back: every member is told at the switch to
+   * read fanout (watching or not: they had entries until then), and after the switch back each
+   * message is an entry again. Every message reaches bob once, as an entry or under a
+   * channel-activity head that comes before the next entry, and no entry repeats (P1, P2, P3).
+   */
+  @Test
+  void aGroupCrossingTheThresholdEitherWayLosesAndRepeatsNothing() throws InterruptedException {
+    addMember(alice, 0);
+    addMember(bob, 0);
+    memberCount(2);
+    sendAndAnnounce(1, 2);
+    await().atMost(DELIVERY).until(() -> inbox(bob).size() == 2);
+
+    memberCount(1_001);
+    Thread.sleep(COUNT_FRESH.toMillis()); // the count stage 1 last read stays in use this long
+    sendAndAnnounce(3, 3);
+    // Neither watches (nothing served them an entry of the group): the switch tells them anyway.
+    await().atMost(DELIVERY).until(() -> activity(bob).equals(List.of(3L)) && activity(alice).equals(List.of(3L)));
+    // Their devices are served the entry (sync-service makes them watchers); the next one comes an interval on.
+    watch(bob);
+    watch(alice);
+    sendAndAnnounce(4, 4);
+    await().atMost(DELIVERY).until(() -> activity(bob).contains(4L) && activity(alice).contains(4L));
+
+    memberCount(2);
+    Thread.sleep(COUNT_FRESH.toMillis());
+    sendAndAnnounce(5, 6);
+    await().atMost(DELIVERY).until(() -> conversationSeqsOf(bob, "message").contains(6L));
+
+    List<Row> entries = inbox(bob);
+    assertThat(entries).extracting(row -> row.getString("kind") + ":" + row.getLong("conversation_seq")).doesNotHaveDuplicates();
+    assertThat(conversationSeqsOf(bob, "message")).containsExactly(1L, 2L, 5L, 6L);
+    // What a device would show, reading the history after its last message on each channel-activity entry.
+    List<Long> shown = new ArrayList<>();
+    for (Row entry : entries) {
+      long seq = entry.getLong("conversation_seq");
+      long known = shown.isEmpty() ? 0 : shown.get(shown.size() - 1);
+      if ("message".equals(entry.getString("kind"))) {
+        assertThat(seq).as("an entry after the messages it follows").isEqualTo(known + 1);
+        shown.add(seq);
+      } else {
+        LongStream.rangeClosed(known + 1, seq).forEach(shown::add);
+      }
+    }
+    assertThat(shown).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(progress()).isEqualTo(tuple(6L, false));
+  }
+
+  private void sendAndAnnounce(long from, long to) {
+    for (long seq = from; seq <= to; seq++) {
+      appendToTimeline(seq);
+      announce(seq);
+    }
+  }
+
+  private void memberCount(int count) {
+    cql.execute("UPDATE conversation_members SET member_count = ? WHERE conversation_id = ?", count, conversationId);
+  }
+
+  /** What sync-service does when it serves the user an entry that sends them to the history. */
+  private void watch(String userId) {
+    cql.execute("INSERT INTO channel_watchers (conversation_id, user_id, watching_since) VALUES (?, ?, ?)", conversationId, userId,
+        Instant.now());
+  }
+
+  private List<String> watchers() {
+    return cql.execute("SELECT user_id FROM channel_watchers WHERE conversation_id = ?", conversationId).all().stream()
+        .map(row -> row.getString("user_id")).toList();
+  }
+
+  private List<Long> activity(String userId) {
+    return conversationSeqsOf(userId, "channel-activity");
+  }
+
+  private List<Long> conversationSeqsOf(String userId, String kind) {
+    return inbox(userId).stream().filter(row -> kind.equals(row.getString("kind")))
+        .map(row -> row.getLong("conversation_seq")).toList();
+  }
+
+  private Object progress() {
+    Row row = cql.execute("SELECT fanned_seq, read_fanout FROM fanout_progress WHERE conversation_id = ?", conversationId).one();
+    return tuple(row.getLong("fanned_seq"), row.getBoolean("read_fanout"));
+  }
+
+  /** A reader of chat.channel-messages from its end, positioned before anything is sent. */
+  private KafkaConsumer<String, byte[]> channelMessages() {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "read-fanout-it-" + UUID.randomUUID());
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHANNEL_MESSAGES).stream()
+        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position);
+    return consumer;
+  }
+
+  /** The seqs of this conversation's published messages, once {@code count} of them came. */
+  private List<Long> published(KafkaConsumer<String, byte[]> consumer, int count) {
+    List<Long> seqs = new ArrayList<>();
+    await().atMost(DELIVERY).until(() -> {
+      consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+        MessageAppended message = Topics.CHANNEL_MESSAGE.decode(record.value());
+        if (message.conversationId().equals(conversationId)) {
+          seqs.add(message.seq());
+        }
+      });
+      return seqs.size() >= count;
+    });
+    return seqs;
+  }
+}
