@@ -266,6 +266,21 @@ async function openConversation(conversationId) {
   }
 }
 
+/** Reads the open conversation's history after the newest message shown, to the end. */
+async function catchUp(conversationId) {
+  try {
+    let page;
+    do {
+      page = await api('GET', '/conversations/' + encodeURIComponent(conversationId) + '/messages?after=' + highestSeq()
+        + '&limit=200');
+      if (state.openId !== conversationId) return;
+      page.items.forEach(addMessage);
+    } while (page.hasMore && page.items.length);
+  } catch (error) {
+    showError(error);
+  }
+}
+
 function closeConversation() {
   state.openId = null;
   state.messages = new Map();
@@ -519,9 +534,18 @@ function onEvent(id, kind, data) {
   const entry = JSON.parse(data);
   switch (kind) {
     case 'message':
+      // A live message of a large group (no id) after a gap: the history has the ones between.
+      if (!id && entry.conversationId === state.openId && highestSeq() > 0 && entry.message.seq > highestSeq() + 1) {
+        catchUp(entry.conversationId);
+      }
       if (entry.conversationId === state.openId) addMessage(entry.message);
       state.typing.delete(entry.conversationId + '/' + entry.message?.senderId);
       renderTyping();
+      scheduleListRefresh();
+      break;
+    case 'channel-activity':
+      // A large group tells of new messages instead of sending each: they are in its history.
+      if (entry.conversationId === state.openId) catchUp(entry.conversationId);
       scheduleListRefresh();
       break;
     case 'message-updated':

@@ -233,7 +233,7 @@ final class ApiClient {
         Event event = events.poll(Math.min(left, 1_000_000_000L), TimeUnit.NANOSECONDS);
         if (event != null) {
           if (api.checked) {
-            OpenApiContract.of(api.port).checkStreamEvent(event.kind(), event.data());
+            OpenApiContract.of(api.port).checkStreamEvent(event.kind(), event.id(), event.data());
           }
           return event;
         }

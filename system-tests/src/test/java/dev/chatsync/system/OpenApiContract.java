@@ -109,9 +109,11 @@ final class OpenApiContract {
   }
 
   /** Throws when a stream event's data breaks the entry schema the description gives the stream's events. */
-  void checkStreamEvent(String kind, String data) {
+  void checkStreamEvent(String kind, String id, String data) {
     String schema = switch (kind) {
       case "cursor-expired" -> "/components/schemas/Problem";
+      // A message without an inbox id: a read-fanout group's, pushed live.
+      case "message" -> id == null ? "/components/schemas/LiveMessage" : "/components/schemas/SyncEntry";
       // The stream's schema allows any of its event shapes; each event must fit its own.
       case "typing" -> "/components/schemas/TypingEvent";
       case "presence" -> "/components/schemas/PresenceEvent";

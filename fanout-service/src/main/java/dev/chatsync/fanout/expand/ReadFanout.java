@@ -139,13 +139,14 @@ class ReadFanout {
   }
 
   /**
-   * Who to tell now. The members watching; and at a switch from write fanout (messages were handed
-   * over as entries before), every current member: members from before watchers existed, or whose
-   * devices were not served anything of the group lately, learn of the switch too.
+   * Who to tell now. The members watching; and in the group's first round of read fanout (its first
+   * message, or the switch from write fanout, whose members had an entry per message until then),
+   * every current member: a member whose devices were served nothing of the group yet, or who
+   * joined before watchers existed, learns of it too. That round costs an entry per member, once.
    */
   Audience audience(String conversationId, FanoutProgress.Position fanned) {
     List<ChannelWatchers.Watcher> watching = watchers.of(conversationId);
-    if (fanned.seq() > 0 && !fanned.readFanout()) {
+    if (!fanned.readFanout()) {
       return new Audience(current(members.members(conversationId)), watching);
     }
     Set<String> ids = watching.stream().map(ChannelWatchers.Watcher::userId).collect(Collectors.toSet());

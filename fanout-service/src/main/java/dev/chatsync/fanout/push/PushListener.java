@@ -75,9 +75,12 @@ class PushListener {
     }
   }
 
-  /** A message or a recall by someone else: what a device is woken for. */
+  /**
+   * A message or a recall by someone else, or a large group's activity up to a message of someone
+   * else (its channel-activity entry names the head's sender): what a device is woken for.
+   */
   private static boolean pushed(InboxAppend entry) {
-    if (InboxKind.MESSAGE.wireName().equals(entry.kind())) {
+    if (InboxKind.MESSAGE.wireName().equals(entry.kind()) || InboxKind.CHANNEL_ACTIVITY.wireName().equals(entry.kind())) {
       return !entry.userId().equals(entry.senderId());
     }
     return InboxKind.MESSAGE_UPDATED.wireName().equals(entry.kind()) && MessageChanged.RECALLED.equals(entry.change())

@@ -3,6 +3,7 @@ package dev.chatsync.sync.stream;
 import dev.chatsync.contracts.identity.Caller;
 import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.contracts.web.openapi.ErrorResponses;
+import dev.chatsync.sync.channel.LiveMessage;
 import dev.chatsync.sync.inbox.SyncEntry;
 import dev.chatsync.sync.signal.PresenceEvent;
 import dev.chatsync.sync.signal.TypingEvent;
@@ -34,15 +35,19 @@ class StreamController {
   /** Starts after {@code Last-Event-ID} (a reconnect) or else {@code ?after=}. */
   @GetMapping(path = "/api/v1/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @Operation(summary = "Stream the inbox (server-sent events)", description = "Sends what the device has not seen, then pushes "
-      + "live. Each event is `id: <inbox seq>`, `event: <kind>` (message, message-updated, read, receipt, membership) and "
+      + "live. Each event is `id: <inbox seq>`, `event: <kind>` (message, message-updated, read, receipt, membership, "
+      + "channel-activity) and "
       + "`data: <the entry>`, as in /sync. Signals come as events without an id: `typing` (a TypingEvent) and `presence` (a "
-      + "PresenceEvent); they are never stored and leave Last-Event-ID as it was. A `cursor-expired` event, whose data is the "
+      + "PresenceEvent); they are never stored and leave Last-Event-ID as it was. So do the messages of groups delivered by read "
+      + "fanout (above chat.fanout.read-fanout-threshold members): `message` events without an id, whose data is a "
+      + "LiveMessage; the device keeps them by conversation seq, and a `channel-activity` entry sends it to the history "
+      + "for any it missed. A `cursor-expired` event, whose data is the "
       + "410 problem, replaces the 410 and ends the stream. A comment "
       + "line comes at least every 15 s. The server may end a stream between two events at any time: the client reconnects "
       + "with Last-Event-ID, which loses nothing and repeats nothing.")
   @ApiResponse(responseCode = "200", description = "the stream; each event's data is an inbox entry or a signal",
       content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
-          schema = @Schema(anyOf = {SyncEntry.class, TypingEvent.class, PresenceEvent.class})))
+          schema = @Schema(anyOf = {SyncEntry.class, TypingEvent.class, PresenceEvent.class, LiveMessage.class})))
   @ErrorResponses(400)
   Flux<ServerSentEvent<Object>> stream(Caller caller, @Parameter(description = "The last inbox seq the device got (a reconnect)")
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,

@@ -66,6 +66,14 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
   private static final class Held {
     final Sinks.Many<Wakeup> sink = Sinks.many().multicast().directBestEffort();
     int holders;
+
+    /**
+     * One emission at a time: the notification reader and the live feed of read-fanout groups emit
+     * from threads of their own, and a sink refuses (drops) an emission that overlaps another.
+     */
+    synchronized void emit(Wakeup wakeup) {
+      sink.tryEmitNext(wakeup);
+    }
   }
 
   /**
@@ -129,9 +137,9 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
         return;
       }
       if (note.signal() == null) {
-        wakeup.sink.tryEmitNext(new Wakeup(note.headSeq(), tracing.carried(record.headers())));
+        wakeup.emit(new Wakeup(note.headSeq(), tracing.carried(record.headers())));
       } else if (typing.letsThrough(note.userId(), note.signal(), clock.millis())) {
-        wakeup.sink.tryEmitNext(new Wakeup(0, Map.of(), note.signal(), null));
+        wakeup.emit(new Wakeup(0, Map.of(), note.signal(), null));
       }
     });
   }
@@ -142,7 +150,7 @@ class KafkaInboxWakeups implements InboxWakeups, SmartLifecycle, HealthIndicator
     if (held == null) {
       return false;
     }
-    held.sink.tryEmitNext(new Wakeup(0, Map.of(), null, event));
+    held.emit(new Wakeup(0, Map.of(), null, event));
     return true;
   }
 
