@@ -6,6 +6,10 @@
 #   deploy/local/bench.sh                       the full run (about 20 minutes here)
 #   deploy/local/bench.sh --group-sizes 2,100 --rates 250,1000 --step-seconds 8 --streams 1000
 #                                               a quick one; any option of the tool (see Bench.java)
+#   deploy/local/bench.sh --phases large-groups
+#                                               groups of 1,000 (write fanout), 10,000 and 100,000
+#                                               (read fanout) created through the API, 5 % online
+#                                               (--large-group-sizes, -online, -sends, -rate)
 #   CHAT_BENCH_INSTANCES=2 deploy/local/bench.sh ...
 #                                               two instances of message-service and fanout-service,
 #                                               sends spread over two gateways, one in front of each;
@@ -88,6 +92,7 @@ java -Xmx2g -jar benchmarks/target/benchmarks.jar \
   --sync-actuator "http://127.0.0.1:$CHAT_SYNC_PORT" \
   --message-actuator "$message_actuators" \
   --cassandra "127.0.0.1:$CHAT_CASSANDRA_PORT" \
+  --cassandra-jmx-port "$CHAT_CASSANDRA_JMX_PORT" \
   --kafka-port "$CHAT_KAFKA_PORT" \
   --sync-pid-file "$CHAT_DATA_DIR/run/sync-service.pid" \
   --run-dir "$CHAT_DATA_DIR/run" \

@@ -47,7 +47,7 @@ public final class Bench {
     List<Overload> overloads = new ArrayList<>();
     Rebalance rebalance = null;
     boolean loads = options.phases.contains("sweep") || options.phases.contains("profile") || options.phases.contains("sync")
-        || options.phases.contains("overload") || options.phases.contains("rebalance");
+        || options.phases.contains("overload") || options.phases.contains("rebalance") || options.phases.contains("large-groups");
     // The limits are measured on a warm system: a cold node measured a tenth of its warm rate.
     double idle = loads ? warmUp(senders, runId, options) : 0;
     System.out.println("== limits: Cassandra single-row inserts, Kafka ProducerPerformance");
@@ -94,6 +94,19 @@ public final class Bench {
               options);
         }
       }
+    }
+
+    if (options.phases.contains("large-groups")) {
+      System.out.println("== large groups: " + Arrays.toString(options.largeGroupSizes) + " members, "
+          + Math.round(options.largeGroupOnline * 100) + " % online, " + options.largeGroupSends + " sends at "
+          + options.largeGroupRate + "/s each");
+      String host = options.cassandra.substring(0, options.cassandra.lastIndexOf(':'));
+      List<LargeGroups.Result> large = LargeGroups.run(gateway, new CassandraWrites(host, options.cassandraJmxPort), runId,
+          options.largeGroupSizes, options.largeGroupOnline, options.largeGroupSends, options.largeGroupRate);
+      java.nio.file.Files.createDirectories(options.out);
+      String table = Report.largeGroups(large);
+      java.nio.file.Files.writeString(options.out.resolve("large-groups.md"), table);
+      System.out.println(table);
     }
 
     StreamCapacity.Result streams = null;
@@ -434,8 +447,17 @@ public final class Bench {
     int[] overloadGroupSizes = {2, 100};
     double overloadCapacity = Double.NaN;
     static final java.util.Set<String> PHASES = java.util.Set.of("kafka", "sync", "profile", "sweep", "overload", "rebalance",
-        "streams");
-    java.util.Set<String> phases = PHASES;
+        "streams", "large-groups");
+    /** Every phase but large-groups, which creates a group of 100,000 members through the API (tens of minutes here). */
+    java.util.Set<String> phases = PHASES.stream().filter(phase -> !phase.equals("large-groups"))
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** The large-groups phase: group sizes (the first at or below the read-fanout threshold), online share, sends, rate. */
+    int[] largeGroupSizes = {1_000, 10_000, 100_000};
+    double largeGroupOnline = 0.05;
+    int largeGroupSends = 1_000;
+    double largeGroupRate = 10;
+    /** Cassandra's JMX port (host of --cassandra): the large-groups phase counts the node's writes there. */
+    int cassandraJmxPort = 7199;
 
     Long syncPid() {
       try {
@@ -497,6 +519,11 @@ public final class Bench {
           case "overload-capacity" -> options.overloadCapacity = Double.parseDouble(value);
           case "run-dir" -> options.runDir = Path.of(value);
           case "profile" -> options.profile = Arrays.stream(value.split(",")).map(ProfiledStep::parse).toList();
+          case "large-group-sizes" -> options.largeGroupSizes = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
+          case "large-group-online" -> options.largeGroupOnline = Double.parseDouble(value);
+          case "large-group-sends" -> options.largeGroupSends = Integer.parseInt(value);
+          case "large-group-rate" -> options.largeGroupRate = Double.parseDouble(value);
+          case "cassandra-jmx-port" -> options.cassandraJmxPort = Integer.parseInt(value);
           default -> throw new IllegalArgumentException("unknown option --" + name);
         }
       });

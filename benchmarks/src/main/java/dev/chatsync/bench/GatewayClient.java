@@ -46,6 +46,29 @@ final class GatewayClient {
         .get("conversationId").asString();
   }
 
+  /** Adds the users to the group (at most 100 a request, as the API takes them). */
+  void addMembers(String member, String conversationId, List<String> userIds) {
+    call("POST", "/conversations/" + conversationId + "/members", member,
+        "{\"userIds\":[\"" + String.join("\",\"", userIds) + "\"]}");
+  }
+
+  /** A GET as the user's device, its JSON answer (not 2xx: an IllegalStateException). */
+  JsonNode get(String path, String userId, String deviceId) {
+    HttpRequest request = request(path, userId, deviceId).GET().build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return JSON.readTree(response.body());
+    } catch (IOException failed) {
+      throw new IllegalStateException("GET " + path + " failed: " + failed, failed);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(interrupted);
+    }
+  }
+
   /** The status {@link #send} and {@link #sync} give a request the system refused (503 overloaded: nothing done). */
   static final int REFUSED = -503;
 

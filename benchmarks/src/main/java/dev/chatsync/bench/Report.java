@@ -172,6 +172,31 @@ final class Report {
     return Double.isNaN(limit) ? String.format("%,.0f", figure) : String.format("%,.0f (%.1f %%)", figure, 100 * figure / limit);
   }
 
+  /** p50 / p99 of sorted milliseconds. */
+  static String percentiles(java.util.List<Long> sortedMillis) {
+    if (sortedMillis.isEmpty()) {
+      return "-";
+    }
+    return String.format("%,d / %,d", at(sortedMillis, 50), at(sortedMillis, 99));
+  }
+
+  private static long at(java.util.List<Long> sorted, double percentile) {
+    return sorted.get(Math.max(0, (int) Math.ceil(percentile / 100 * sorted.size()) - 1));
+  }
+
+  /** The large-groups phase as a table, a row per group (the first is the write-fanout baseline). */
+  static String largeGroups(java.util.List<LargeGroups.Result> results) {
+    StringBuilder table = new StringBuilder("| members | online (streams) | created (members/s) | sends taken/s | push p50 / p99 ms "
+        + "| pushes | CPU ms per send | Cassandra writes per send | offline catch-up |\n| --- | --- | --- | --- | --- | --- | --- | --- "
+        + "| --- |\n");
+    for (LargeGroups.Result r : results) {
+      table.append(String.format("| %,d | %,d | %,.0f | %.1f | %s | %,d | %.1f | %.1f | %,d messages in %,.0f ms |%n", r.members(),
+          r.online(), r.members() / r.createSeconds(), r.sendsPerSecond(), percentiles(r.pushMillis()), r.pushes(),
+          r.cpuMillisPerSend(), r.writesPerSend(), r.caughtUp(), r.catchUpMillis()));
+    }
+    return table.toString();
+  }
+
   static String percentiles(Histogram histogram) {
     if (histogram.getTotalCount() == 0) {
       return "-";

@@ -97,6 +97,11 @@ final class DeliveryChecker {
         direct(names.get(0), names.get(1)));
   }
 
+  /** One group of all {@code users} users: over the read-fanout threshold where the run sets it below that. */
+  Conversation everyone(int users) throws Exception {
+    return group(IntStream.range(0, users).mapToObj(i -> "u" + i + "-" + run).toList());
+  }
+
   /** Each member sends {@code perMember} messages to each of their conversations, in a shuffled order. */
   static List<Send> plan(List<Conversation> conversations, int perMember, long seed) {
     return plan(conversations, perMember, seed, "");
@@ -295,12 +300,18 @@ final class DeliveryChecker {
   }
 
   /**
-   * Every message entry of the user's inbox as "conversationId/seq", paging from the start of what
-   * the inbox holds (after a rebuild: from its low-water mark, which the 410 names); each page's
-   * cursor acknowledges the last. Pages must ascend without gaps (P4).
+   * Every message the user's device shows, as "conversationId/seq", in the order it learns of them:
+   * the message entries of the inbox, paging from the start of what the inbox holds (after a
+   * rebuild: from its low-water mark, which the 410 names), each page's cursor acknowledging the
+   * last; and for a large group's channel-activity entry, what the history holds after the last
+   * message shown of that conversation, to its end (docs/api.md, "Large groups"). Pages must
+   * ascend without gaps (P4); a channel-activity entry for the same head twice counts as a
+   * duplicate (P2).
    */
   List<String> inbox(String userId, int limit) throws Exception {
     List<String> entries = new ArrayList<>();
+    Map<String, Long> shownUpTo = new HashMap<>();
+    Set<String> told = new HashSet<>();
     long after = 0;
     AtomicInteger gateway = new AtomicInteger();
     while (true) {
@@ -321,16 +332,48 @@ final class DeliveryChecker {
         long seq = ((Number) entry.get("seq")).longValue();
         assertThat(seq).as("inbox seqs ascend without gaps (P4)").isEqualTo(previous + 1);
         previous = seq;
+        String conversationId = (String) entry.get("conversationId");
         if ("message".equals(entry.get("kind"))) {
           @SuppressWarnings("unchecked")
           Map<String, Object> message = (Map<String, Object>) entry.get("message");
-          entries.add(entry.get("conversationId") + "/" + message.get("seq"));
+          long messageSeq = ((Number) message.get("seq")).longValue();
+          entries.add(conversationId + "/" + messageSeq);
+          shownUpTo.merge(conversationId, messageSeq, Math::max);
+        } else if ("channel-activity".equals(entry.get("kind"))) {
+          if (!told.add(conversationId + "/" + entry.get("headSeq"))) {
+            entries.add(conversationId + "/told-twice-" + entry.get("headSeq"));
+          }
+          for (long shown : history(gateway, userId, conversationId, shownUpTo.getOrDefault(conversationId, 0L))) {
+            entries.add(conversationId + "/" + shown);
+            shownUpTo.merge(conversationId, shown, Math::max);
+          }
         }
       }
       after = page.<Number>json("$.nextAfter").longValue();
       if (!Boolean.TRUE.equals(page.json("$.hasMore"))) {
         return entries;
       }
+    }
+  }
+
+  /** The seqs of the conversation's messages after {@code after}, to the end of its history, as the user reads them. */
+  private List<Long> history(AtomicInteger gateway, String userId, String conversationId, long after) throws Exception {
+    List<Long> seqs = new ArrayList<>();
+    long from = after;
+    while (true) {
+      Response page = call(gateway, "GET", "/conversations/" + conversationId + "/messages?after=" + from + "&limit=200", userId,
+          null);
+      if (page == null || page.status() >= 500) {
+        Thread.sleep(200); // a client's pause before it retries
+        continue;
+      }
+      assertThat(page.status()).as("history of %s for %s: %s", conversationId, userId, page.body()).isEqualTo(200);
+      List<Number> found = page.json("$.items[*].seq");
+      found.forEach(seq -> seqs.add(seq.longValue()));
+      if (found.isEmpty() || !Boolean.TRUE.equals(page.json("$.hasMore"))) {
+        return seqs;
+      }
+      from = seqs.get(seqs.size() - 1);
     }
   }
 

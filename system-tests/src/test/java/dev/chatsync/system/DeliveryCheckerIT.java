@@ -6,6 +6,7 @@ import dev.chatsync.system.DeliveryChecker.Ack;
 import dev.chatsync.system.DeliveryChecker.Conversation;
 import dev.chatsync.system.DeliveryChecker.Send;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * behind two gateways append to the same conversations at once, a quarter of the sends go out
  * twice at the same time, fanout-service is killed with SIGKILL and started again, and afterwards
  * both fanout consumer groups are reset to the earliest offset and the fanout runs through
- * everything again (P1-P5, P8).
+ * everything again (P1-P5, P8). One of the groups is delivered by read fanout: its members' devices
+ * read its messages from the history when a channel-activity entry tells them to.
  */
 class DeliveryCheckerIT {
 
@@ -34,7 +36,8 @@ class DeliveryCheckerIT {
 
   @BeforeAll
   static void startTwoOfEverythingThatTakesSends() throws Exception {
-    system = LocalSystem.start("checker");
+    // One group of the run (all 12 users) is over the read-fanout threshold, the others (6) are not.
+    system = LocalSystem.start("checker", Map.of("CHAT_FANOUT_READFANOUTTHRESHOLD", "6", "CHAT_FANOUT_CHANNELACTIVITYINTERVAL", "1s"));
     int secondMessagePort = system.startInstance("message-service", "message-service-2", Map.of());
     int secondGatewayPort = system.startInstance("gateway-service", "gateway-service-2",
         Map.of("CHAT_MESSAGE_PORT", Integer.toString(secondMessagePort)));
@@ -51,7 +54,8 @@ class DeliveryCheckerIT {
 
   @Test
   void everyAcknowledgedMessageReachesEveryMemberOnceInOrder() throws Exception {
-    List<Conversation> conversations = checker.conversations(12);
+    List<Conversation> conversations = new ArrayList<>(checker.conversations(12));
+    conversations.add(checker.everyone(12));
     List<Send> sends = DeliveryChecker.plan(conversations, 8, 42);
     DeliveryChecker.Sending sending = checker.start(sends, 150);
 
