@@ -9,7 +9,7 @@
 #   deploy/local/bench.sh --phases large-groups
 #                                               groups of 1,000 (write fanout), 10,000 and 100,000
 #                                               (read fanout) created through the API, 5 % online
-#                                               (--large-group-sizes, -online, -sends, -rate)
+#                                               (--large-group-sizes, -online, -sends, -rates)
 #   CHAT_BENCH_INSTANCES=2 deploy/local/bench.sh ...
 #                                               two instances of message-service and fanout-service,
 #                                               sends spread over two gateways, one in front of each;

@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The "large-groups" phase: groups of each size in {@code --large-group-sizes}, created through
  * the API (1,000 members at creation, then pages of 100), with {@code --large-group-online} of
- * their members holding a stream. Into each, {@code --large-group-sends} messages at a fixed rate;
+ * their members holding a stream. Into each, {@code --large-group-sends} messages at a fixed rate
+ * ({@code --large-group-rates}, per group);
  * per group: the sends per second taken, the push latency to the online members (from each send's
  * intended time), the machine's CPU and Cassandra's writes (mutations of the chat keyspace, all
  * tables) per send once the system is quiet again, and how long a member who was offline takes to
@@ -26,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class LargeGroups {
 
-  record Result(int members, int online, double createSeconds, int sends, double sendsPerSecond, List<Long> pushMillis,
+  record Result(int members, int online, double createSeconds, double offeredPerSecond, int sends, double sendsPerSecond,
+      List<Long> pushMillis,
       long pushes, double cpuMillisPerSend, double writesPerSend, double catchUpMillis, int caughtUp) {}
 
   /** Fewer writes a second than this, three seconds in a row, is a quiet system. */
@@ -35,10 +37,11 @@ final class LargeGroups {
   private LargeGroups() {}
 
   static List<Result> run(GatewayClient gateway, CassandraWrites writes, String runId, int[] sizes, double onlineShare,
-      int sends, double rate) throws Exception {
+      int sends, double[] rates) throws Exception {
     List<Result> results = new ArrayList<>();
-    for (int size : sizes) {
-      results.add(one(gateway, writes, runId + "-L" + size, size, onlineShare, sends, rate));
+    for (int i = 0; i < sizes.length; i++) {
+      double rate = rates[Math.min(i, rates.length - 1)];
+      results.add(one(gateway, writes, runId + "-L" + sizes[i], sizes[i], onlineShare, sends, rate));
     }
     return results;
   }
@@ -123,11 +126,11 @@ final class LargeGroups {
 
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    Result result = new Result(size, online, createSeconds, taken, taken / sendSeconds, sorted, pushes.get(), cpuPerSend,
+    Result result = new Result(size, online, createSeconds, rate, taken, taken / sendSeconds, sorted, pushes.get(), cpuPerSend,
         writesPerSend, catchUpMillis, caughtUp);
-    System.out.printf("  %,d members, %,d online: %.1f sends/s, push p50 / p99 %s ms (%,d of %,d pushes), CPU %.1f ms and "
+    System.out.printf("  %,d members, %,d online: %.1f of %.0f offered sends/s, push p50 / p99 %s ms (%,d of %,d pushes), CPU %.1f ms and "
             + "%.1f Cassandra writes per send; the last member caught up on %,d messages in %.0f ms%n", size, online,
-        result.sendsPerSecond(), Report.percentiles(sorted), pushes.get(), expected, cpuPerSend, writesPerSend, caughtUp,
+        result.sendsPerSecond(), rate, Report.percentiles(sorted), pushes.get(), expected, cpuPerSend, writesPerSend, caughtUp,
         catchUpMillis);
     return result;
   }

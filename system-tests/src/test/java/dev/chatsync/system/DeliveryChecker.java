@@ -304,7 +304,8 @@ final class DeliveryChecker {
    * the message entries of the inbox, paging from the start of what the inbox holds (after a
    * rebuild: from its low-water mark, which the 410 names), each page's cursor acknowledging the
    * last; and for a large group's channel-activity entry, what the history holds after the last
-   * message shown of that conversation, to its end (docs/api.md, "Large groups"). Pages must
+   * message shown of that conversation, to its end (docs/api.md, "Large groups": the checker's
+   * groups keep their members, so membership entries send it nowhere). Pages must
    * ascend without gaps (P4); a channel-activity entry for the same head twice counts as a
    * duplicate (P2).
    */

@@ -132,7 +132,7 @@ class LargeGroupIT {
 
   /**
    * A device acting as clients are told to: it keeps each conversation's messages by seq; on a
-   * channel-activity entry it reads the history after the last message it has, to the end.
+   * channel-activity or membership entry it reads the history after the last message it has, to the end.
    */
   private static final class Device {
     private final String userId;
@@ -163,6 +163,8 @@ class LargeGroupIT {
             shown.add(seq);
           } else if ("channel-activity".equals(kind)) {
             record(kind, ((Number) entry.get("headSeq")).longValue());
+            readHistory();
+          } else if ("membership".equals(kind)) {
             readHistory();
           }
         }

@@ -1,6 +1,7 @@
 package dev.chatsync.fanout.expand;
 
 import dev.chatsync.fanout.ProgressStamps;
+import java.time.Instant;
 
 /**
  * How far stage 1 has expanded each conversation. A plain write, stamped with the progress it
@@ -61,10 +62,17 @@ public interface FanoutProgress {
   /** As {@link #advance(String, Position, long)}, recording how the messages up to {@code seq} were handed over. */
   Position advance(String conversationId, Position from, long seq, boolean readFanout);
 
+  /** When stage 1 last told every member of the read-fanout group, or null if never. */
+  Instant toldEveryoneAt(String conversationId);
+
+  /** Records that stage 1 told every member of the read-fanout group at {@code at}. */
+  void toldEveryone(String conversationId, Instant at);
+
   /**
    * Moves the progress back to {@code seq} if it is past it, for a recovery that expands again
    * (only while no stage 1 runs), by starting a new generation whose timestamps are above every
-   * earlier write's. Never forward: that would skip messages stage 1 has not expanded.
+   * earlier write's. Never forward: that would skip messages stage 1 has not expanded. The mode is
+   * reset to write fanout, so a large group's next round tells every member, not only its watchers.
    *
    * @return the progress as it is now
    */

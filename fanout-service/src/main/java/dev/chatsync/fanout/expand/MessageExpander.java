@@ -233,7 +233,7 @@ class MessageExpander implements ConsumerSeekAware {
       if (page.isEmpty()) {
         page = timeline.after(conversationId, fanned.seq(), conversation.newest(), PAGE);
       }
-      return new Loaded(page, page.isEmpty() ? List.of() : members.members(conversationId), false, null);
+      return new Loaded(page, page.isEmpty() ? List.of() : members.members(conversationId), false, null, fanned.seq());
     });
     Map<String, ReadFanout.Audience> told = new LinkedHashMap<>();
     Map<String, TimelineMessage> published = new LinkedHashMap<>();
@@ -273,7 +273,7 @@ class MessageExpander implements ConsumerSeekAware {
     published.values().forEach(readFanout::published);
     // Watchers come off only once their entries are on the broker: a crash before tells them again (P1).
     eachAtOnce(told.keySet(), conversationId -> {
-      readFanout.told(conversationId, told.get(conversationId));
+      readFanout.told(conversationId, told.get(conversationId), published.get(conversationId).seq());
       return true;
     });
     Map<String, FanoutProgress.Position> advanced = eachAtOnce(reached.keySet(),
@@ -294,7 +294,7 @@ class MessageExpander implements ConsumerSeekAware {
    * page still to publish live and, if its interval has ended, who to tell.
    */
   private record Loaded(List<TimelineMessage> page, List<MemberDirectory.Recipient> recipients, boolean read,
-      ReadFanout.Audience audience) {}
+      ReadFanout.Audience audience, long from) {}
 
   private Loaded loadRead(String conversationId, Announced conversation, FanoutProgress.Position fanned) {
     long from = readFanout.liveFrom(conversationId, fanned.seq());
@@ -306,7 +306,7 @@ class MessageExpander implements ConsumerSeekAware {
       }
     }
     ReadFanout.Audience audience = readFanout.due(conversationId) ? readFanout.audience(conversationId, fanned) : null;
-    return new Loaded(page, List.of(), true, audience);
+    return new Loaded(page, List.of(), true, audience, from);
   }
 
   /**
@@ -319,10 +319,17 @@ class MessageExpander implements ConsumerSeekAware {
       ReadRound round) {
     List<TimelineMessage> page = load.page();
     TimelineMessage newest = page.isEmpty() ? readFanout.publishedAfter(conversationId, fanned.seq()) : page.get(page.size() - 1);
-    if (newest == null) {
-      // Nothing published past the progress, and the timeline has nothing up to the announced seq.
-      round.unannounced().put(conversationId, fanned.seq());
+    if (page.isEmpty() && load.from() < conversation.newest()) {
+      // The timeline has no seq after what was published (see the write-fanout case): dead-lettered,
+      // not read again and again; what was published and not told is told when the reminder comes.
+      round.unannounced().put(conversationId, load.from());
+      if (newest != null) {
+        readFanout.remind(newest);
+      }
       return;
+    }
+    if (newest == null) {
+      return; // nothing past the progress: the conversation was not behind
     }
     TraceContext trace = conversation.spanOf(conversation.newest()).context();
     round.sends().addAll(readFanout.publish(page, trace));

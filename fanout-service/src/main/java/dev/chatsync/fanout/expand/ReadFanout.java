@@ -15,15 +15,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,13 +51,25 @@ class ReadFanout {
   /** How long a member count read for the mode decision is used. */
   private static final Duration COUNT_FRESH = Duration.ofSeconds(5);
 
-  /** Who a round tells, and the watcher rows it takes off once the entries are on the broker. */
-  record Audience(List<String> userIds, List<ChannelWatchers.Watcher> watchers) {}
+  /**
+   * Who a round may tell: current members and the head a device of theirs was served (-1: none
+   * known, told whatever the head); and the watcher rows read, taken off once the entries are on
+   * the broker.
+   */
+  record Audience(Map<String, Long> members, List<ChannelWatchers.Watcher> watchers, boolean everyone) {
+
+    /** The members to tell {@code head}: a member served it (or a later one) already has it. */
+    List<String> toTell(long head) {
+      return members.entrySet().stream().filter(member -> member.getValue() < head).map(Map.Entry::getKey).toList();
+    }
+  }
 
   private record CountSeen(int count, Instant at) {}
 
   private final MemberDirectory members;
   private final ChannelWatchers watchers;
+  private final FanoutProgress progress;
+  private final Duration retellEveryone;
   private final TopicProducer<InboxAppend> inboxAppends;
   private final TopicProducer<MessageAppended> channelMessages;
   private final TopicProducer<MessageAppended> events;
@@ -72,6 +83,7 @@ class ReadFanout {
   /** The newest message this instance published live per conversation: the next page starts after it. */
   private final Memo<String, TimelineMessage> live = new Memo<>(100_000);
   private final Memo<String, Instant> lastTold = new Memo<>(100_000);
+  private final Memo<String, Instant> toldEveryone = new Memo<>(100_000);
   private final Map<String, TimelineMessage> reminders = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
     Thread thread = new Thread(task, "fanout-read-reminders");
@@ -80,19 +92,21 @@ class ReadFanout {
   });
 
   @Autowired
-  ReadFanout(MemberDirectory members, ChannelWatchers watchers, TopicProducer<InboxAppend> inboxAppends,
+  ReadFanout(MemberDirectory members, ChannelWatchers watchers, FanoutProgress progress, TopicProducer<InboxAppend> inboxAppends,
       TopicProducer<MessageAppended> events, KafkaTemplate<String, byte[]> kafka, RecordTracing tracing,
       FanoutProperties properties, MeterRegistry meters) {
     // Its own producer: a second TopicProducer<MessageAppended> bean would make the announcers' ambiguous.
-    this(members, watchers, inboxAppends, new TopicProducer<>(Topics.CHANNEL_MESSAGE, kafka, tracing), events, properties,
-        meters, Clock.systemUTC());
+    this(members, watchers, progress, inboxAppends, new TopicProducer<>(Topics.CHANNEL_MESSAGE, kafka, tracing), events,
+        properties, meters, Clock.systemUTC());
   }
 
-  ReadFanout(MemberDirectory members, ChannelWatchers watchers, TopicProducer<InboxAppend> inboxAppends,
+  ReadFanout(MemberDirectory members, ChannelWatchers watchers, FanoutProgress progress, TopicProducer<InboxAppend> inboxAppends,
       TopicProducer<MessageAppended> channelMessages, TopicProducer<MessageAppended> events, FanoutProperties properties,
       MeterRegistry meters, Clock clock) {
     this.members = members;
     this.watchers = watchers;
+    this.progress = progress;
+    this.retellEveryone = properties.inboxTtl().dividedBy(2);
     this.inboxAppends = inboxAppends;
     this.channelMessages = channelMessages;
     this.events = events;
@@ -146,16 +160,35 @@ class ReadFanout {
    */
   Audience audience(String conversationId, FanoutProgress.Position fanned) {
     List<ChannelWatchers.Watcher> watching = watchers.of(conversationId);
-    if (!fanned.readFanout()) {
-      return new Audience(current(members.members(conversationId)), watching);
+    Map<String, Long> told = new HashMap<>();
+    if (!fanned.readFanout() || toldEveryoneLongAgo(conversationId)) {
+      members.members(conversationId).stream().filter(member -> member.leftSeq() == null)
+          .forEach(member -> told.put(member.userId(), -1L));
+      return new Audience(told, watching, true);
     }
-    Set<String> ids = watching.stream().map(ChannelWatchers.Watcher::userId).collect(Collectors.toSet());
+    Map<String, Long> served = new HashMap<>();
+    watching.forEach(watcher -> served.put(watcher.userId(), watcher.servedHead()));
     // P6: a watcher removed since is told nothing; their row is taken off with the others.
-    return new Audience(current(members.among(conversationId, ids)), watching);
+    members.among(conversationId, served.keySet()).stream().filter(member -> member.leftSeq() == null)
+        .forEach(member -> told.put(member.userId(), served.get(member.userId())));
+    return new Audience(told, watching, false);
   }
 
-  private static List<String> current(List<MemberDirectory.Recipient> recipients) {
-    return recipients.stream().filter(member -> member.leftSeq() == null).map(MemberDirectory.Recipient::userId).toList();
+  /**
+   * Whether every member was last told longer ago than half the inbox's TTL: then a member whose
+   * entry expired unseen (no device looked for that long) would never be told again, since only
+   * being served an entry makes a member a watcher (P1). Telling everyone that often costs an entry
+   * per member every few days, not per message.
+   */
+  private boolean toldEveryoneLongAgo(String conversationId) {
+    Instant last = toldEveryone.get(conversationId);
+    if (last == null) {
+      last = progress.toldEveryoneAt(conversationId);
+      if (last != null) {
+        toldEveryone.remember(conversationId, last, (old, read) -> read);
+      }
+    }
+    return last == null || clock.instant().isAfter(last.plus(retellEveryone));
   }
 
   /** The page, published for live pushes, in seq order (the topic's key is the conversation). */
@@ -171,12 +204,13 @@ class ReadFanout {
 
   /** One channel-activity entry per member told, carrying {@code head}. */
   List<CompletableFuture<?>> tell(Audience audience, TimelineMessage head, TraceContext trace) {
-    List<CompletableFuture<?>> sends = new ArrayList<>(audience.userIds().size());
-    for (String userId : audience.userIds()) {
+    List<String> toTell = audience.toTell(head.seq());
+    List<CompletableFuture<?>> sends = new ArrayList<>(toTell.size());
+    for (String userId : toTell) {
       sends.add(inboxAppends.send(InboxAppend.channelActivity(userId, head.conversationId(), head.seq(), head.senderId(),
           head.sentAt().toEpochMilli()), trace));
     }
-    told.increment(audience.userIds().size());
+    told.increment(toTell.size());
     return sends;
   }
 
@@ -185,10 +219,15 @@ class ReadFanout {
     live.remember(newest.conversationId(), newest, (old, now) -> now.seq() > old.seq() ? now : old);
   }
 
-  void told(String conversationId, Audience audience) {
-    lastTold.remember(conversationId, clock.instant(), (old, now) -> now);
+  void told(String conversationId, Audience audience, long head) {
+    Instant now = clock.instant();
+    lastTold.remember(conversationId, now, (old, later) -> later);
+    if (audience.everyone()) {
+      progress.toldEveryone(conversationId, now);
+      toldEveryone.remember(conversationId, now, (old, later) -> later);
+    }
     if (!audience.watchers().isEmpty()) {
-      watchers.told(conversationId, audience.watchers());
+      watchers.told(conversationId, audience.watchers(), head);
     }
   }
 

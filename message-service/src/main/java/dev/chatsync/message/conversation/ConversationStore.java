@@ -41,6 +41,15 @@ public interface ConversationStore {
   /** The member count message-service keeps with every membership change; empty if never kept (V004). */
   Mono<OptionalInt> memberCount(String conversationId);
 
+  /**
+   * The user's current or last membership span: {@code leftSeq} is null for a current member, the
+   * seq they were removed at for a former one; empty if they never were a member.
+   */
+  Mono<Optional<MembershipSpan>> span(String conversationId, String userId);
+
+  /** A member's span of the conversation: they see the messages after joinedSeq and, once removed, up to leftSeq. */
+  record MembershipSpan(long joinedSeq, Long leftSeq) {}
+
   /** The membership of {@code userId} in the conversation, empty if they are not a member. */
   Mono<Optional<Member>> member(String conversationId, String userId);
 }

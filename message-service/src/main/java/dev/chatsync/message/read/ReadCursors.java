@@ -3,6 +3,7 @@ package dev.chatsync.message.read;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,8 +35,11 @@ public interface ReadCursors {
   /** Moves the announced position from {@code expected} to {@code upTo}; false if it was not at {@code expected}. */
   Mono<Boolean> markAnnounced(String conversationId, String userId, long expected, long upTo);
 
-  /** Every member's read position, for the receipts of one message; bounded by the group size. */
-  Mono<List<MemberPosition>> positions(String conversationId);
+  /**
+   * Every member's read position, for the receipts of one message, in user id order, streamed page
+   * by page from the store (a group may have 100,000 members: never all in memory at once, P7).
+   */
+  Flux<MemberPosition> positions(String conversationId);
 
   /**
    * Where an advance left the member: at {@code readSeq} (the position asked for, or a further one

@@ -7,6 +7,7 @@ import dev.chatsync.message.send.Membership;
 import dev.chatsync.message.timeline.Message;
 import dev.chatsync.message.timeline.MessageStore;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.springframework.stereotype.Service;
@@ -57,23 +58,53 @@ public class ReceiptService {
             : messages.range(conversationId, seq - 1, seq + 1, 1, false))
         .flatMap(found -> found.isEmpty()
             ? Mono.error(Problems.notFound("No message " + seq + " in conversation " + conversationId + "."))
-            : cursors.positions(conversationId).map(positions -> receipts(found.get(0), positions, after, pageSize)));
+            : cursors.positions(conversationId)
+                .reduceWith(() -> new Tally(found.get(0), after, pageSize), Tally::add)
+                .map(Tally::receipts));
   }
 
-  private static Receipts receipts(Message message, List<MemberPosition> positions, String after, int pageSize) {
-    List<MemberPosition> audience = positions.stream()
-        .filter(MemberPosition::isCurrent)
-        .filter(position -> position.joinedSeq() < message.seq() && !position.userId().equals(message.senderId()))
-        .toList();
-    List<String> readers = audience.stream()
-        .filter(position -> position.readSeq() >= message.seq())
-        .map(MemberPosition::userId)
-        .sorted()
-        .toList();
-    List<String> rest = after == null ? readers : readers.stream().filter(reader -> reader.compareTo(after) > 0).toList();
-    List<String> page = rest.subList(0, Math.min(pageSize, rest.size()));
-    String next = rest.size() > pageSize ? PageToken.encode(page.get(page.size() - 1)) : null;
-    return new Receipts(readers.size(), audience.size() - readers.size(), page, next);
+  /**
+   * The counts and one page of readers, from the positions streamed in user id order: only the
+   * page is kept, however large the group (P7).
+   */
+  private static final class Tally {
+    private final Message message;
+    private final String after;
+    private final int pageSize;
+    private final List<String> page = new ArrayList<>();
+    private int audience;
+    private int readers;
+    private boolean more;
+
+    Tally(Message message, String after, int pageSize) {
+      this.message = message;
+      this.after = after;
+      this.pageSize = pageSize;
+    }
+
+    Tally add(MemberPosition position) {
+      if (!position.isCurrent() || position.joinedSeq() >= message.seq() || position.userId().equals(message.senderId())) {
+        return this;
+      }
+      audience++;
+      if (position.readSeq() < message.seq()) {
+        return this;
+      }
+      readers++;
+      if (after == null || position.userId().compareTo(after) > 0) {
+        if (page.size() < pageSize) {
+          page.add(position.userId());
+        } else {
+          more = true;
+        }
+      }
+      return this;
+    }
+
+    Receipts receipts() {
+      String next = more ? PageToken.encode(page.get(page.size() - 1)) : null;
+      return new Receipts(readers, audience - readers, List.copyOf(page), next);
+    }
   }
 
   /** Opaque to clients: the last reader of the previous page (readers are in user id order). */

@@ -41,11 +41,13 @@ public class HistoryService {
       return Mono.error(Problems.invalid("after", "must be a seq of at least 0"));
     }
     boolean newestFirst = before != null || after == null;
-    return membership.require(conversationId, caller.userId()).flatMap(member -> messages.head(conversationId)
+    return membership.requireReader(conversationId, caller.userId()).flatMap(span -> messages.head(conversationId)
         .defaultIfEmpty(0L)
         .flatMap(head -> {
-          long lower = Math.max(after == null ? 0 : after, member.joinedSeq());
-          long upper = Math.min(before == null ? head + 1 : before, head + 1);
+          long lower = Math.max(after == null ? 0 : after, span.joinedSeq());
+          // A former member reads up to the seq they were removed at, nothing after it (P6).
+          long last = span.leftSeq() == null ? head : Math.min(head, span.leftSeq());
+          long upper = Math.min(before == null ? last + 1 : before, last + 1);
           return messages.range(conversationId, lower, upper, pageSize + 1, newestFirst);
         })
         .map(found -> page(found, pageSize, newestFirst)));

@@ -58,6 +58,11 @@ public class InMemoryConversationStore implements ConversationStore {
   }
 
   @Override
+  public Mono<Optional<MembershipSpan>> span(String conversationId, String userId) {
+    return member(conversationId, userId).map(found -> found.map(member -> new MembershipSpan(member.joinedSeq(), null)));
+  }
+
+  @Override
   public Mono<Optional<Member>> member(String conversationId, String userId) {
     return find(conversationId).map(found -> found.filter(c -> c.members().contains(userId))
         .map(c -> new Member(conversationId, userId, 0)));

@@ -121,7 +121,15 @@ public class ChannelFeed {
       return; // the streams ended meanwhile
     }
     follower.conversations.add(conversationId);
-    followers.computeIfAbsent(conversationId, id -> ConcurrentHashMap.newKeySet()).add(userId);
+    // Inside the map's lock for the conversation: an unfollow that empties the set removes it there too.
+    followers.compute(conversationId, (id, followed) -> {
+      Set<String> now = followed == null ? ConcurrentHashMap.newKeySet() : followed;
+      now.add(userId);
+      return now;
+    });
+    if (users.get(userId) != follower) {
+      unfollow(userId, conversationId); // the user's last stream ended meanwhile: closed() did not see this one
+    }
   }
 
   private void unfollow(String userId, String conversationId) {

@@ -1,6 +1,6 @@
 package dev.chatsync.sync.channel;
 
-import java.util.Collection;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,6 +12,11 @@ import reactor.core.publisher.Mono;
  */
 public interface ChannelWatchers {
 
-  /** The user watches these conversations from now on. Idempotent: a repeat only renews the row. */
-  Mono<Void> watch(String userId, Collection<String> conversationIds);
+  /**
+   * A device of the user was served these conversations' entries up to these heads (a
+   * channel-activity entry's head, the seq an added member joined at). Written stamped with the
+   * head ({@link dev.chatsync.contracts.WatchStamps}): idempotent, and a late write of an older
+   * head changes nothing.
+   */
+  Mono<Void> watch(String userId, Map<String, Long> servedHeads);
 }

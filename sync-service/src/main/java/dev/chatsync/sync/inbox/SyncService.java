@@ -5,8 +5,6 @@ import dev.chatsync.contracts.web.Problems;
 import dev.chatsync.sync.ack.DeviceCursors;
 import dev.chatsync.sync.channel.ChannelWatchers;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
@@ -139,9 +137,10 @@ public class SyncService {
    * threshold). Before the page goes out, so a device that got it is never left untold (P1).
    */
   private Mono<Void> watchAgain(String userId, List<InboxEntry> page) {
-    Set<String> conversations = new LinkedHashSet<>();
-    page.stream().filter(InboxEntry::sendsToHistory).forEach(entry -> conversations.add(entry.conversationId()));
-    return conversations.isEmpty() ? Mono.empty() : watchers.watch(userId, conversations);
+    Map<String, Long> served = new HashMap<>();
+    page.stream().filter(InboxEntry::sendsToHistory)
+        .forEach(entry -> served.merge(entry.conversationId(), entry.conversationSeq(), Math::max));
+    return served.isEmpty() ? Mono.empty() : watchers.watch(userId, served);
   }
 
   private static SyncEntry toSyncEntry(InboxEntry entry, Map<String, Map<Long, Message>> messages) {

@@ -59,8 +59,8 @@ class SyncServiceTest {
   };
   /** The conversations each user was made to watch, as pages served them. */
   private final Map<String, java.util.Set<String>> watching = new java.util.concurrent.ConcurrentHashMap<>();
-  private final SyncService sync = new SyncService(reader, deviceCursors, (userId, conversationIds) -> Mono.fromRunnable(
-      () -> watching.computeIfAbsent(userId, id -> new java.util.TreeSet<>()).addAll(conversationIds)));
+  private final SyncService sync = new SyncService(reader, deviceCursors, (userId, servedHeads) -> Mono.fromRunnable(
+      () -> watching.computeIfAbsent(userId, id -> new java.util.TreeSet<>()).addAll(servedHeads.keySet())));
 
   /**
    * A page holding a message and its update shows both in the update's state: a reader must not

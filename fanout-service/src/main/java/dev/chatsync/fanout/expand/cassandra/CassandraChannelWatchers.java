@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import dev.chatsync.contracts.WatchStamps;
 import dev.chatsync.fanout.expand.ChannelWatchers;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -29,16 +30,16 @@ class CassandraChannelWatchers implements ChannelWatchers {
   @Override
   public List<Watcher> of(String conversationId) {
     return StreamSupport.stream(session.execute(select.bind(conversationId)).spliterator(), false)
-        .map(row -> new Watcher(row.getString("user_id"), row.getLong("written")))
+        .map(row -> new Watcher(row.getString("user_id"), WatchStamps.servedHead(row.getLong("written"))))
         .toList();
   }
 
   @Override
-  public void told(String conversationId, List<Watcher> watchers) {
+  public void told(String conversationId, List<Watcher> watchers, long head) {
     for (int from = 0; from < watchers.size(); from += BATCH) {
       BatchStatement batch = BatchStatement.newInstance(BatchType.UNLOGGED);
       for (Watcher watcher : watchers.subList(from, Math.min(watchers.size(), from + BATCH))) {
-        batch = batch.add(delete.bind(watcher.writtenMicros(), conversationId, watcher.userId()));
+        batch = batch.add(delete.bind(WatchStamps.told(head), conversationId, watcher.userId()));
       }
       session.execute(batch);
     }

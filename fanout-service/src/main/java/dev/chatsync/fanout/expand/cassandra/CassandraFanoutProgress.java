@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chatsync.fanout.ProgressStamps;
 import dev.chatsync.fanout.expand.FanoutProgress;
+import java.time.Instant;
 import org.springframework.stereotype.Repository;
 
 @Repository
@@ -13,6 +14,8 @@ class CassandraFanoutProgress implements FanoutProgress {
   private final CqlSession session;
   private final PreparedStatement select;
   private final PreparedStatement write;
+  private final PreparedStatement selectToldEveryone;
+  private final PreparedStatement writeToldEveryone;
 
   CassandraFanoutProgress(CqlSession session) {
     this.session = session;
@@ -20,6 +23,10 @@ class CassandraFanoutProgress implements FanoutProgress {
         + "WHERE conversation_id = ?");
     // The mode goes with the seq under one timestamp: the furthest write's pair stands.
     write = session.prepare("UPDATE fanout_progress USING TIMESTAMP ? SET fanned_seq = ?, read_fanout = ? WHERE conversation_id = ?");
+    selectToldEveryone = session.prepare("SELECT told_everyone_at FROM fanout_progress WHERE conversation_id = ?");
+    // Plain, by the clock: a time that is off by a stalled writer's late write only makes the next
+    // round tell everyone a little earlier or later.
+    writeToldEveryone = session.prepare("UPDATE fanout_progress SET told_everyone_at = ? WHERE conversation_id = ?");
   }
 
   @Override
@@ -43,13 +50,26 @@ class CassandraFanoutProgress implements FanoutProgress {
   }
 
   @Override
+  public Instant toldEveryoneAt(String conversationId) {
+    Row row = session.execute(selectToldEveryone.bind(conversationId)).one();
+    return row == null ? null : row.getInstant("told_everyone_at");
+  }
+
+  @Override
+  public void toldEveryone(String conversationId, Instant at) {
+    session.execute(writeToldEveryone.bind(at, conversationId));
+  }
+
+  @Override
   public long rewind(String conversationId, long seq) {
     Position stored = at(conversationId);
     if (stored.seq() <= seq) {
       return stored.seq();
     }
     long timestamp = stored.timestamp() + ProgressStamps.GENERATION;
-    session.execute(write.bind(timestamp, seq, stored.readFanout(), conversationId));
+    // As if written by write fanout: the next round of a large group tells every member again, as a
+    // recovery that rebuilds lost inboxes needs (P8); a small group's entries are expanded again.
+    session.execute(write.bind(timestamp, seq, false, conversationId));
     return seq;
   }
 }

@@ -130,6 +130,12 @@ class CassandraConversationStore implements ConversationStore {
   }
 
   @Override
+  public Mono<Optional<MembershipSpan>> span(String conversationId, String userId) {
+    return execute(selectMember.bind(conversationId, userId)).map(result -> Optional.ofNullable(result.one())
+        .map(row -> new MembershipSpan(longOrZero(row, "joined_seq"), row.isNull("left_seq") ? null : row.getLong("left_seq"))));
+  }
+
+  @Override
   public Mono<Optional<Member>> member(String conversationId, String userId) {
     return execute(selectMember.bind(conversationId, userId))
         .map(result -> Optional.ofNullable(result.one())

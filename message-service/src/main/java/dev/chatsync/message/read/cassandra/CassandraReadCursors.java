@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Repository
@@ -68,14 +69,13 @@ class CassandraReadCursors implements ReadCursors {
   }
 
   @Override
-  public Mono<List<MemberPosition>> positions(String conversationId) {
+  public Flux<MemberPosition> positions(String conversationId) {
     return execute(selectPositions.bind(conversationId)).expand(page -> page.hasMorePages()
             ? Mono.fromCompletionStage(page.fetchNextPage())
             : Mono.empty())
         .concatMapIterable(AsyncResultSet::currentPage)
         .map(row -> new MemberPosition(row.getString("user_id"), longOrZero(row, "joined_seq"),
-            row.isNull("left_seq") ? null : row.getLong("left_seq"), longOrZero(row, "read_seq")))
-        .collectList();
+            row.isNull("left_seq") ? null : row.getLong("left_seq"), longOrZero(row, "read_seq")));
   }
 
   private Mono<Advance> attempt(String conversationId, String userId, long upTo, Row current, int attemptsLeft,

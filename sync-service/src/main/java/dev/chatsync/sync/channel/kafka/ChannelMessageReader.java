@@ -68,24 +68,36 @@ class ChannelMessageReader implements SmartLifecycle {
     try {
       assignAll(reading);
       while (running) {
-        List<MessageAppended> published = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : reading.poll(POLL)) {
-          try {
-            published.add(Topics.CHANNEL_MESSAGE.decode(record.value()));
-          } catch (PoisonRecordException poison) {
-            unreadable.increment();
-          }
-        }
-        if (!published.isEmpty()) {
-          feed.received(published);
+        try {
+          readOnePoll(reading);
+        } catch (WakeupException stopping) {
+          throw stopping;
+        } catch (RuntimeException failure) {
+          // The broker away, or a store call that threw: live pushes pause, the channel-activity entries still tell.
+          log.warn("reading chat.channel-messages failed; going on in a second: {}", failure.toString());
+          Thread.sleep(RETRY_MILLIS);
         }
       }
     } catch (WakeupException stopping) {
       // stop() woke the poll
-    } catch (RuntimeException failure) {
-      log.error("the reader of chat.channel-messages stopped: live pushes of large groups wait for a restart", failure);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
     } finally {
       reading.close();
+    }
+  }
+
+  private void readOnePoll(Consumer<String, byte[]> reading) {
+    List<MessageAppended> published = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : reading.poll(POLL)) {
+      try {
+        published.add(Topics.CHANNEL_MESSAGE.decode(record.value()));
+      } catch (PoisonRecordException poison) {
+        unreadable.increment();
+      }
+    }
+    if (!published.isEmpty()) {
+      feed.received(published);
     }
   }
 
