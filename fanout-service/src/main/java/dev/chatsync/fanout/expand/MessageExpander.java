@@ -335,9 +335,16 @@ class MessageExpander implements ConsumerSeekAware {
     round.sends().addAll(readFanout.publish(page, trace));
     round.published().put(conversationId, newest);
     if (load.audience() != null) {
-      round.sends().addAll(readFanout.tell(load.audience(), newest, trace));
+      // A round that tells everyone tells the newest message announced, not the page's last: after a
+      // rewind the heads told restart lower than those told before it, and the watcher rows of
+      // members served those would hide under the old rounds' deletes (WatchStamps) until the
+      // heads passed them again. The messages between are in the history the entry sends them to.
+      TimelineMessage head = load.audience().everyone() && conversation.newest() > newest.seq()
+          ? conversation.messages().lastEntry().getValue() : newest;
+      round.sends().addAll(readFanout.tell(load.audience(), head, trace));
       round.told().put(conversationId, load.audience());
-      round.reached().put(conversationId, newest.seq());
+      round.published().put(conversationId, head);
+      round.reached().put(conversationId, head.seq());
       return;
     }
     readFanout.remind(newest);

@@ -128,7 +128,15 @@ public class ChannelFeed {
       return now;
     });
     if (users.get(userId) != follower) {
-      unfollow(userId, conversationId); // the user's last stream ended meanwhile: closed() did not see this one
+      // The user's last stream ended meanwhile (closed() did not see this follow): undone, unless a
+      // stream that opened since follows the conversation too.
+      followers.computeIfPresent(conversationId, (id, followed) -> {
+        Follower now = users.get(userId);
+        if (now == null || !now.conversations.contains(conversationId)) {
+          followed.remove(userId);
+        }
+        return followed.isEmpty() ? null : followed;
+      });
     }
   }
 

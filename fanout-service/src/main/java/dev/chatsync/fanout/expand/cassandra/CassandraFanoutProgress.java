@@ -63,13 +63,15 @@ class CassandraFanoutProgress implements FanoutProgress {
   @Override
   public long rewind(String conversationId, long seq) {
     Position stored = at(conversationId);
-    if (stored.seq() <= seq) {
+    if (stored.seq() <= seq && !stored.readFanout()) {
       return stored.seq();
     }
+    // A large group whose progress is not past seq is still set back to write fanout's mode (P8).
+    long to = Math.min(stored.seq(), seq);
     long timestamp = stored.timestamp() + ProgressStamps.GENERATION;
     // As if written by write fanout: the next round of a large group tells every member again, as a
     // recovery that rebuilds lost inboxes needs (P8); a small group's entries are expanded again.
-    session.execute(write.bind(timestamp, seq, false, conversationId));
-    return seq;
+    session.execute(write.bind(timestamp, to, false, conversationId));
+    return to;
   }
 }

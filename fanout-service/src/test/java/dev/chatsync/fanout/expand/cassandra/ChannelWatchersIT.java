@@ -67,6 +67,12 @@ class ChannelWatchersIT {
     progress.rewind(conversation, 5);
     assertThat(progress.at(conversation).seq()).isEqualTo(5);
     assertThat(progress.at(conversation).readFanout()).isFalse();
+
+    // Also when the progress is not past the rewind's seq (messages after it waiting for their interval).
+    progress.advance(conversation, progress.at(conversation), 8, true);
+    progress.rewind(conversation, 9);
+    assertThat(progress.at(conversation)).extracting(FanoutProgress.Position::seq, FanoutProgress.Position::readFanout)
+        .containsExactly(8L, false);
   }
 
   /** As sync-service writes it when it serves the user the group's entry up to {@code head}. */
