@@ -78,13 +78,14 @@ public class MemberService {
     // The cap checked for the whole request first, from the count and the added users' own rows
     // (never the group's member list: it may have 100,000 members); each add then checks it again
     // under its compare-and-set.
-    return group(caller, conversationId).flatMap(conversation -> Mono.zip(
-            count(conversationId, 0).map(Count::next),
-            Flux.fromIterable(added).flatMap(user -> members.find(conversationId, user), 8)
-                .filter(found -> found.isPresent() && found.get().isCurrent()).count())
-        .flatMap(counted -> {
-          long newcomers = added.size() - counted.getT2();
-          if (counted.getT1() + newcomers > properties.maxGroupMembers()) {
+    return group(caller, conversationId).flatMap(conversation -> Flux.fromIterable(added)
+        .flatMap(user -> members.find(conversationId, user), 8)
+        .filter(found -> found.isPresent() && found.get().isCurrent())
+        .count()
+        // A kept count that the newcomers would take past the cap is counted again first (see count).
+        .flatMap(current -> count(conversationId, (int) (added.size() - current)))
+        .flatMap(count -> {
+          if (count.next() > properties.maxGroupMembers()) {
             return Mono.error(tooLarge());
           }
           return Flux.fromIterable(added)
