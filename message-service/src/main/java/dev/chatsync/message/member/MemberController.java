@@ -48,7 +48,7 @@ class MemberController {
   }
 
   @GetMapping
-  @Operation(summary = "List members", description = "The group's current members, a page at a time in user id order, with "
+  @Operation(operationId = "listMembers", summary = "List members", description = "The group's current members, a page at a time in user id order, with "
       + "the seq each joined at. For members only.")
   @ErrorResponses({400, 403, 404})
   Mono<MemberList> list(Caller caller, @PathVariable String conversationId, @RequestParam(required = false) Integer limit,
