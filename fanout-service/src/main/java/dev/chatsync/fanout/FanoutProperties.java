@@ -27,4 +27,5 @@ public record FanoutProperties(
     @DefaultValue("1s") Duration receiptInterval,
     @DefaultValue("30s") Duration expandPollBudget,
     @DefaultValue("1000") int readFanoutThreshold,
-    @DefaultValue("5s") Duration channelActivityInterval) {}
+    @DefaultValue("5s") Duration channelActivityInterval,
+    @DefaultValue("5s") Duration memberCountFresh) {}

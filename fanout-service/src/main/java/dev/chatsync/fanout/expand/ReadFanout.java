@@ -48,8 +48,6 @@ import org.springframework.stereotype.Component;
 class ReadFanout {
 
   private static final Logger log = LoggerFactory.getLogger(ReadFanout.class);
-  /** How long a member count read for the mode decision is used. */
-  private static final Duration COUNT_FRESH = Duration.ofSeconds(5);
 
   /**
    * Who a round may tell: current members and the head a device of theirs was served (-1: none
@@ -75,6 +73,7 @@ class ReadFanout {
   private final TopicProducer<MessageAppended> events;
   private final int threshold;
   private final Duration interval;
+  private final Duration countFresh;
   private final Clock clock;
   private final Counter told;
   private final Counter published;
@@ -112,6 +111,7 @@ class ReadFanout {
     this.events = events;
     this.threshold = properties.readFanoutThreshold();
     this.interval = properties.channelActivityInterval();
+    this.countFresh = properties.memberCountFresh();
     this.clock = clock;
     this.told = Counter.builder("chat.fanout.channel.told")
         .description("Channel-activity entries handed to stage 2 (read fanout)").register(meters);
@@ -127,7 +127,7 @@ class ReadFanout {
   boolean applies(String conversationId) {
     Instant now = clock.instant();
     CountSeen seen = counts.get(conversationId);
-    if (seen == null || seen.at().plus(COUNT_FRESH).isBefore(now)) {
+    if (seen == null || !seen.at().plus(countFresh).isAfter(now)) {
       seen = new CountSeen(members.memberCount(conversationId), now);
       counts.remember(conversationId, seen, (old, read) -> read);
     }
