@@ -56,7 +56,7 @@ public final class Bench {
     System.out.printf("  Cassandra: %,.0f inserts/s (%d errors)%n", cassandra.insertsPerSecond(), cassandra.errors());
     double kafka = options.phases.contains("kafka") ? KafkaBaseline.run(options.repo, options.kafkaPort, options.kafkaRecords)
         : Double.NaN;
-    System.out.printf("  Kafka: %,.0f records/s%n", kafka);
+    System.out.println(Double.isNaN(kafka) ? "  Kafka: not measured (phase kafka)" : String.format("  Kafka: %,.0f records/s", kafka));
 
     if (loads) {
       if (options.phases.contains("sync")) {

@@ -18,6 +18,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param expandPollBudget how long stage 1 works on one poll before it hands the rest back to
  *     the next poll (P7): keep it well under the consumer's max.poll.interval.ms (default 5
  *     minutes), or a backlog turns into a rebalance storm
+ * @param readFanoutThreshold above this many members a group is delivered by read fanout
+ * @param channelActivityInterval the shortest time between two channel-activity rounds of one
+ *     large group
+ * @param channelActivityRate the most channel-activity entries a second one large group costs:
+ *     a round that told N members is followed by the next one no sooner than N / rate seconds
+ *     later (if that is longer than the interval), so that a group's entries cost the store a
+ *     bounded rate however many members watch it
+ * @param memberCountFresh how long stage 1 trusts a group's member count before reading it again
  */
 @ConfigurationProperties("chat.fanout")
 public record FanoutProperties(
@@ -28,4 +36,5 @@ public record FanoutProperties(
     @DefaultValue("30s") Duration expandPollBudget,
     @DefaultValue("1000") int readFanoutThreshold,
     @DefaultValue("5s") Duration channelActivityInterval,
+    @DefaultValue("200") int channelActivityRate,
     @DefaultValue("5s") Duration memberCountFresh) {}

@@ -22,8 +22,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class StatementLog implements RequestTracker {
 
-  /** One statement as the driver executed it; a batch is one entry per statement in it. */
-  public record Executed(String query, ConsistencyLevel consistency) {
+  /**
+   * One statement as the driver executed it; a batch is one entry per statement in it, each
+   * saying how many statements its request held ({@code inRequestOf}).
+   */
+  public record Executed(String query, ConsistencyLevel consistency, int inRequestOf) {
 
     /** A lightweight transaction: a Paxos round on its partition. */
     public boolean conditional() {
@@ -87,7 +90,7 @@ public final class StatementLog implements RequestTracker {
     for (BoundStatement bound : statements) {
       for (String userId : watched) {
         if (mentions(bound, userId)) {
-          executed.add(new Entry(userId, new Executed(bound.getPreparedStatement().getQuery(), consistency)));
+          executed.add(new Entry(userId, new Executed(bound.getPreparedStatement().getQuery(), consistency, statements.size())));
         }
       }
     }

@@ -36,7 +36,9 @@ import org.springframework.stereotype.Component;
  * channel-activity entry carrying the head instead of an entry per message, at most one per
  * {@code chat.fanout.channel-activity-interval}, and only to the members to tell (the watchers:
  * see {@link ChannelWatchers}), so a send costs O(1) writes and the entries follow the devices in
- * use, not the group's size.
+ * use, not the group's size. A round that told many waits longer before the next one
+ * ({@code chat.fanout.channel-activity-rate}): a group's entries cost the store a bounded rate
+ * however many members watch it.
  *
  * <p>For such a group stage 1's progress is the head last told: messages after it are published
  * live as they come, and told at the end of the interval. A reminder (this conversation's newest
@@ -73,6 +75,7 @@ class ReadFanout {
   private final TopicProducer<MessageAppended> events;
   private final int threshold;
   private final Duration interval;
+  private final int rate;
   private final Duration countFresh;
   private final Clock clock;
   private final Counter told;
@@ -81,7 +84,8 @@ class ReadFanout {
   private final Memo<String, CountSeen> counts = new Memo<>(100_000);
   /** The newest message this instance published live per conversation: the next page starts after it. */
   private final Memo<String, TimelineMessage> live = new Memo<>(100_000);
-  private final Memo<String, Instant> lastTold = new Memo<>(100_000);
+  /** When each conversation may be told next. */
+  private final Memo<String, Instant> nextRound = new Memo<>(100_000);
   private final Memo<String, Instant> toldEveryone = new Memo<>(100_000);
   private final Map<String, TimelineMessage> reminders = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -111,6 +115,11 @@ class ReadFanout {
     this.events = events;
     this.threshold = properties.readFanoutThreshold();
     this.interval = properties.channelActivityInterval();
+    if (properties.channelActivityRate() <= 0) {
+      throw new IllegalArgumentException("chat.fanout.channel-activity-rate must be at least 1 entry a second, not "
+          + properties.channelActivityRate());
+    }
+    this.rate = properties.channelActivityRate();
     this.countFresh = properties.memberCountFresh();
     this.clock = clock;
     this.told = Counter.builder("chat.fanout.channel.told")
@@ -146,10 +155,10 @@ class ReadFanout {
     return published != null && published.seq() > fanned ? published : null;
   }
 
-  /** True if the conversation's interval has ended since this instance last told it. */
+  /** True if the conversation's pause since this instance last told it has ended. */
   boolean due(String conversationId) {
-    Instant last = lastTold.get(conversationId);
-    return last == null || !clock.instant().isBefore(last.plus(interval));
+    Instant next = nextRound.get(conversationId);
+    return next == null || !clock.instant().isBefore(next);
   }
 
   /**
@@ -221,7 +230,7 @@ class ReadFanout {
 
   void told(String conversationId, Audience audience, long head) {
     Instant now = clock.instant();
-    lastTold.remember(conversationId, now, (old, later) -> later);
+    nextRound.remember(conversationId, now.plus(pause(audience.toTell(head).size())), (old, later) -> later);
     if (audience.everyone()) {
       progress.toldEveryone(conversationId, now);
       toldEveryone.remember(conversationId, now, (old, later) -> later);
@@ -231,8 +240,14 @@ class ReadFanout {
     }
   }
 
+  /** The interval, or longer after a round that told more members than the rate allows in it. */
+  Duration pause(int told) {
+    Duration paced = Duration.ofMillis(told * 1000L / rate);
+    return paced.compareTo(interval) > 0 ? paced : interval;
+  }
+
   /**
-   * Brings the conversation back to stage 1 when its interval ends, to tell what was published
+   * Brings the conversation back to stage 1 when its pause ends, to tell what was published
    * meanwhile: its newest message announced again, once however many pages ask.
    */
   void remind(TimelineMessage newest) {
@@ -240,8 +255,8 @@ class ReadFanout {
     if (reminders.put(conversationId, newest) != null) {
       return;
     }
-    Instant last = lastTold.get(conversationId);
-    long delayMillis = last == null ? 0 : Math.max(0, Duration.between(clock.instant(), last.plus(interval)).toMillis());
+    Instant next = nextRound.get(conversationId);
+    long delayMillis = next == null ? 0 : Math.max(0, Duration.between(clock.instant(), next).toMillis());
     timer.schedule(() -> {
       TimelineMessage message = reminders.remove(conversationId);
       if (message == null) {

@@ -25,8 +25,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Adding and removing group members (docs/api.md). A change is noted for the sweeper, then made by one
- * conditional write of the member row and the member count, then completed
- * ({@link MembershipCompletion}). A request that dies anywhere after the note leaves a change that
+ * conditional write of the member row and the member count (of all the rows, for a page of users
+ * who were never members), then completed ({@link MembershipCompletion}). A request that dies anywhere after the note leaves a change that
  * its retry or the sweeper finishes (docs/design.md, the faults); stage 2 skips a repeated entry by the
  * membership version (P2).
  *
@@ -42,6 +42,8 @@ public class MemberService {
   static final int MAX_ADDED_PER_REQUEST = 100;
   /** Compare-and-set rounds before giving up on a member (or a member count) that keeps changing. */
   private static final int ATTEMPTS = 16;
+  /** Sweeper notes a request writes at once. */
+  private static final int NOTED_AT_ONCE = 16;
 
   private final ConversationService conversations;
   private final MemberStore members;
@@ -76,22 +78,78 @@ public class MemberService {
       return Mono.error(invalid);
     }
     // The cap checked for the whole request first, from the count and the added users' own rows
-    // (never the group's member list: it may have 100,000 members); each add then checks it again
-    // under its compare-and-set.
-    return group(caller, conversationId).flatMap(conversation -> Flux.fromIterable(added)
-        .flatMap(user -> members.find(conversationId, user), 8)
-        .filter(found -> found.isPresent() && found.get().isCurrent())
-        .count()
-        // A kept count that the newcomers would take past the cap is counted again first (see count).
-        .flatMap(current -> count(conversationId, (int) (added.size() - current)))
-        .flatMap(count -> {
-          if (count.next() > properties.maxGroupMembers()) {
-            return Mono.error(tooLarge());
-          }
-          return Flux.fromIterable(added)
-              .concatMap(user -> addOne(caller, conversationId, user))
-              .then();
-        }));
+    // (never the group's member list: it may have 100,000 members); each write then checks it
+    // again under its compare-and-set.
+    return group(caller, conversationId).flatMap(conversation -> members.findAll(conversationId, added).flatMap(found -> {
+      long alreadyMembers = found.values().stream().filter(MemberRecord::isCurrent).count();
+      // A kept count that the newcomers would take past the cap is counted again first (see count).
+      return count(conversationId, (int) (added.size() - alreadyMembers)).flatMap(count -> {
+        if (count.next() > properties.maxGroupMembers()) {
+          return Mono.error(tooLarge());
+        }
+        List<String> newcomers = added.stream().filter(user -> !found.containsKey(user)).toList();
+        List<String> current = added.stream().filter(user -> found.containsKey(user) && found.get(user).isCurrent()).toList();
+        List<String> removed = added.stream().filter(user -> found.containsKey(user) && !found.get(user).isCurrent()).toList();
+        // Those current already first: what a request that died left of their adds is noted again
+        // and finished, whatever becomes of this request's own writes.
+        return repeatAdded(conversationId, current, found)
+            .then(addNewcomers(caller, conversationId, newcomers))
+            .then(Flux.fromIterable(removed).concatMap(user -> addOne(caller, conversationId, user)).then());
+      });
+    }));
+  }
+
+  /**
+   * Users who were never members, added by one conditional write and completed together: a page
+   * of 100 costs a few Paxos rounds, not a few hundred, which is what lets a group grow to
+   * 100,000 through the API. Each is noted for the sweeper first, as one change of their own
+   * (P1: a request that dies leaves each of them finishable alone).
+   */
+  private Mono<Void> addNewcomers(Caller caller, String conversationId, List<String> newcomers) {
+    return newcomers.isEmpty()
+        ? Mono.empty()
+        : note(conversationId, newcomers).reduce(Deadline::earlier)
+            .flatMap(deadline -> insertNewcomers(caller, conversationId, newcomers, deadline, ATTEMPTS));
+  }
+
+  private Mono<Void> insertNewcomers(Caller caller, String conversationId, List<String> newcomers, Deadline deadline,
+      int attemptsLeft) {
+    if (newcomers.isEmpty()) {
+      return Mono.empty();
+    }
+    if (attemptsLeft == 0) {
+      return Mono.error(Problems.unavailable("The group's membership kept changing; try again."));
+    }
+    return Mono.zip(head(conversationId), count(conversationId, newcomers.size())).flatMap(both -> {
+      if (both.getT2().next() > properties.maxGroupMembers()) {
+        return Mono.error(tooLarge());
+      }
+      return deadline.before(() -> members.insert(conversationId, newcomers, both.getT1(), clock.instant(), caller.userId(),
+          both.getT2()));
+    }).flatMap(applied -> applied
+        ? completion.completeAll(conversationId, newcomers)
+        // Lost to another change: the count moved (any add or removal in the group), or one of them
+        // was added meanwhile. Those still never members try again together, the others one at a time.
+        : members.findAll(conversationId, newcomers).flatMap(found -> insertNewcomers(caller, conversationId,
+                newcomers.stream().filter(user -> !found.containsKey(user)).toList(), deadline, attemptsLeft - 1)
+            .then(Flux.fromIterable(newcomers).filter(found::containsKey)
+                .concatMap(user -> addOne(caller, conversationId, user)).then())));
+  }
+
+  /**
+   * Users who are members already: each change a request that died left unfinished is noted again
+   * (as {@link #repeat} does), then all are completed together; a complete one is only repeated.
+   */
+  private Mono<Void> repeatAdded(String conversationId, List<String> current, Map<String, MemberRecord> found) {
+    if (current.isEmpty()) {
+      return Mono.empty();
+    }
+    List<String> unfinished = current.stream().filter(user -> found.get(user).unfinished()).toList();
+    return note(conversationId, unfinished).then(completion.completeAll(conversationId, current));
+  }
+
+  private Flux<Deadline> note(String conversationId, List<String> userIds) {
+    return Flux.fromIterable(userIds).flatMap(user -> journal.begin(ChangeKind.MEMBERSHIP, conversationId, user), NOTED_AT_ONCE);
   }
 
   /** Removes the user: a member may remove themself, the group's creator anyone. */
@@ -156,7 +214,7 @@ public class MemberService {
         return Mono.error(tooLarge());
       }
       Mono<Boolean> written = found.isEmpty()
-          ? deadline.before(() -> members.insert(conversationId, userId, head, clock.instant(), caller.userId(), count))
+          ? deadline.before(() -> members.insert(conversationId, List.of(userId), head, clock.instant(), caller.userId(), count))
           : withEndedSpan(conversationId, found.get()).flatMap(spans -> deadline.before(() ->
               members.rejoin(conversationId, found.get(), head, clock.instant(), caller.userId(), spans, count)));
       return written.flatMap(applied -> applied

@@ -1,6 +1,7 @@
 package dev.chatsync.message.member;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -8,9 +9,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Membership changes. Each change is one conditional batch on the conversation's partition: a
- * compare-and-set on the member's version (so concurrent changes of one member serialize) and on
- * the conversation's member count (so concurrent adds cannot pass the group's cap). A write that
- * lost returns false and the caller starts again from a fresh read.
+ * compare-and-set on the member's version, or for a first membership on the row not existing yet
+ * (so concurrent changes of one member serialize), and on the conversation's member count (so
+ * concurrent adds cannot pass the group's cap). A write that lost returns false and the caller
+ * starts again from a fresh read.
  *
  * <p>A change leaves markers saying what is still to do ({@link MemberRecord}); the completion
  * steps are idempotent and each marker moves only by compare-and-set on the version.
@@ -33,6 +35,9 @@ public interface MemberStore {
   /** The user's row, current or removed, or empty if they were never a member. */
   Mono<Optional<MemberRecord>> find(String conversationId, String userId);
 
+  /** The rows of those of the users who are or were members, by user id. */
+  Mono<Map<String, MemberRecord>> findAll(String conversationId, Collection<String> userIds);
+
   /**
    * As {@link #find}, read at LOCAL_SERIAL: a change whose conditional write was accepted but not
    * committed (its coordinator died) is completed first, so what this returns stays true.
@@ -45,8 +50,12 @@ public interface MemberStore {
   /** Counts the current members row by row (for a conversation whose count is not kept yet). */
   Mono<Integer> countMembers(String conversationId);
 
-  /** A first membership at {@code joinedSeq}, its join point unsettled; false if a row or the count changed meanwhile. */
-  Mono<Boolean> insert(String conversationId, String userId, long joinedSeq, Instant at, String actor, Count count);
+  /**
+   * First memberships at {@code joinedSeq}, their join points unsettled, all in one conditional
+   * batch (one Paxos round however many users: a page of 100 costs what one did); false, and
+   * nothing written, if any of them has a row or the count changed meanwhile.
+   */
+  Mono<Boolean> insert(String conversationId, Collection<String> userIds, long joinedSeq, Instant at, String actor, Count count);
 
   /**
    * A removed member is a member again from {@code joinedSeq}, with {@code earlierSpans} (the
@@ -59,14 +68,15 @@ public interface MemberStore {
   Mono<Boolean> leave(String conversationId, MemberRecord member, long leftSeq, String actor, Count count);
 
   /**
-   * Moves the join point of an unsettled add to {@code joinedSeq} and marks it settled; false if
-   * anything changed meanwhile, or if the member is not current (a removed member's span stays as
-   * it is: the fanout still delivers it).
+   * Moves the join point of each unsettled add to {@code head} (or leaves it where it is, if past
+   * that) and marks it settled, in one conditional batch; false, and nothing written, if any of
+   * them changed meanwhile or is not current (a removed member's span stays as it is: the fanout
+   * still delivers it).
    */
-  Mono<Boolean> settle(String conversationId, MemberRecord member, long joinedSeq);
+  Mono<Boolean> settle(String conversationId, Collection<MemberRecord> members, long head);
 
-  /** Marks the member's change completed; false if the member changed meanwhile. */
-  Mono<Boolean> markCompleted(String conversationId, MemberRecord member);
+  /** Marks the members' changes completed, in one conditional batch; false, and none marked, if any of them changed meanwhile. */
+  Mono<Boolean> markCompleted(String conversationId, Collection<MemberRecord> members);
 
   /**
    * The conversation is in the user's list again, as of the current member's join point. The list

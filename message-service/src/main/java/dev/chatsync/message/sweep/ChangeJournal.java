@@ -41,6 +41,11 @@ public class ChangeJournal {
   /** The last instant a change may start a conditional write. */
   public record Deadline(Instant lastStart, Clock clock) {
 
+    /** The deadline of the two that comes first: a write for several changes must meet all of theirs. */
+    public Deadline earlier(Deadline other) {
+      return other.lastStart.isBefore(lastStart) ? other : this;
+    }
+
     /** The write, if there is still time to start it; else 503 (the client retries: a new change). */
     public <T> Mono<T> before(Supplier<Mono<T>> write) {
       return Mono.defer(() -> clock.instant().isAfter(lastStart)

@@ -12,8 +12,10 @@ import dev.chatsync.contracts.identity.GatewayIdentity;
 import dev.chatsync.message.ApiCalls;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,6 +185,37 @@ class MembershipIT {
     assertThat(memberRow(conversationId, bob).getInt("membership_version")).isEqualTo(1);
     add(alice, conversationId, bob).expectStatus().isOk().expectBody().jsonPath("$.members.length()").isEqualTo(2);
     assertThat(memberRow(conversationId, bob).getInt("membership_version")).isEqualTo(2);
+  }
+
+  /**
+   * A full page of 100: newcomers (written together), members already (a repeat) and a removed
+   * member (added again) in one request; every one of them ends a current member, listed, with
+   * the kept count right.
+   */
+  @Test
+  void aFullPageMixingNewcomersMembersAndARemovedMemberAddsThemAll() {
+    String conversationId = api.createGroup(alice, List.of(bob, carol));
+    remove(carol, conversationId, carol).expectStatus().isNoContent();
+    List<String> page = new ArrayList<>(IntStream.range(0, 98).mapToObj(i -> user("page" + i)).toList());
+    page.add(bob);
+    page.add(carol);
+
+    api.addMembers(alice, conversationId, page.toArray(String[]::new)).expectStatus().isOk()
+        .expectBody().jsonPath("$.memberCount").isEqualTo(101);
+
+    List<Row> rows = cql.execute("SELECT user_id, left_seq, membership_version, settled_version, completed_version "
+        + "FROM conversation_members WHERE conversation_id = ?", conversationId).all();
+    assertThat(rows).hasSize(101).allSatisfy(row -> {
+      assertThat(row.isNull("left_seq")).as("%s current", row.getString("user_id")).isTrue();
+      // Null: written at creation, complete with it.
+      assertThat(row.isNull("completed_version") || row.getInt("completed_version") == row.getInt("membership_version"))
+          .as("%s's change completed", row.getString("user_id")).isTrue();
+    });
+    assertThat(memberRow(conversationId, carol).getInt("membership_version")).as("carol: added, removed, added").isEqualTo(3);
+    assertThat(cql.execute("SELECT member_count FROM conversation_members WHERE conversation_id = ? LIMIT 1", conversationId)
+        .one().getInt("member_count")).isEqualTo(101);
+    assertThat(listed(page.get(97))).contains(conversationId);
+    assertThat(listed(carol)).contains(conversationId);
   }
 
   @Test

@@ -80,7 +80,7 @@ class OlderInstancesIT {
     removeAsOlderCode(conversationId, carol, 1);
     MemberRecord believedCurrent = new MemberRecord(carol, 0, null, 2, 0L, Map.of(), 1, 1, alice);
 
-    assertThat(members.settle(conversationId, believedCurrent, 1).block()).isFalse();
+    assertThat(members.settle(conversationId, List.of(believedCurrent), 1).block()).isFalse();
 
     assertThat(memberRow(conversationId, carol).getLong("joined_seq")).isEqualTo(0L);
   }

@@ -12,6 +12,10 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.chatsync.message.member.MemberRecord;
 import dev.chatsync.message.member.MemberStore;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -25,6 +29,7 @@ class CassandraMemberStore implements MemberStore {
 
   private final CqlSession session;
   private final PreparedStatement select;
+  private final PreparedStatement selectAll;
   private final PreparedStatement selectCount;
   private final PreparedStatement selectLeft;
   private final PreparedStatement insert;
@@ -41,9 +46,10 @@ class CassandraMemberStore implements MemberStore {
     this.session = session;
     // The write time of membership_version is the ballot of the Paxos round that made the version
     // (joined_seq's on rows from before versions existed): the timestamp of the version's list row.
-    select = session.prepare("SELECT joined_seq, left_seq, membership_version, WRITETIME(membership_version) AS version_written_at, "
-        + "WRITETIME(joined_seq) AS joined_written_at, earlier_spans, settled_version, completed_version, changed_by "
-        + "FROM conversation_members" + KEY);
+    String columns = "joined_seq, left_seq, membership_version, WRITETIME(membership_version) AS version_written_at, "
+        + "WRITETIME(joined_seq) AS joined_written_at, earlier_spans, settled_version, completed_version, changed_by";
+    select = session.prepare("SELECT " + columns + " FROM conversation_members" + KEY);
+    selectAll = session.prepare("SELECT user_id, " + columns + " FROM conversation_members WHERE conversation_id = ? AND user_id IN ?");
     selectCount = session.prepare("SELECT member_count FROM conversation_members WHERE conversation_id = ? LIMIT 1");
     selectLeft = session.prepare("SELECT left_seq FROM conversation_members WHERE conversation_id = ?");
     // A change marks its join point unsettled (an add) and itself not completed: settled_version
@@ -77,6 +83,18 @@ class CassandraMemberStore implements MemberStore {
   }
 
   @Override
+  public Mono<Map<String, MemberRecord>> findAll(String conversationId, Collection<String> userIds) {
+    return execute(selectAll.bind(conversationId, List.copyOf(userIds))).map(result -> {
+      Map<String, MemberRecord> found = new HashMap<>();
+      // At most a request's 100 users: one page.
+      for (Row row : result.currentPage()) {
+        found.put(row.getString("user_id"), toRecord(row.getString("user_id"), row));
+      }
+      return found;
+    });
+  }
+
+  @Override
   public Mono<Optional<MemberRecord>> findCommitted(String conversationId, String userId) {
     return execute(select.bind(conversationId, userId).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL))
         .map(result -> Optional.ofNullable(result.one()).map(row -> toRecord(userId, row)));
@@ -102,35 +120,41 @@ class CassandraMemberStore implements MemberStore {
   }
 
   @Override
-  public Mono<Boolean> insert(String conversationId, String userId, long joinedSeq, Instant at, String actor, Count count) {
-    return changeCounted(conversationId, insert.bind(conversationId, userId, joinedSeq, at, actor), count);
+  public Mono<Boolean> insert(String conversationId, Collection<String> userIds, long joinedSeq, Instant at, String actor,
+      Count count) {
+    List<BatchableStatement<?>> inserts = new ArrayList<>();
+    for (String userId : userIds) {
+      inserts.add(insert.bind(conversationId, userId, joinedSeq, at, actor));
+    }
+    return changeCounted(conversationId, inserts, count);
   }
 
   @Override
   public Mono<Boolean> rejoin(String conversationId, MemberRecord removed, long joinedSeq, Instant at, String actor,
       Map<Long, Long> earlierSpans, Count count) {
     int version = removed.version() + 1;
-    return changeCounted(conversationId, rejoin.bind(joinedSeq, at, earlierSpans, version, version - 1, version - 1, actor,
-        conversationId, removed.userId(), expected(removed.version())), count);
+    return changeCounted(conversationId, List.of(rejoin.bind(joinedSeq, at, earlierSpans, version, version - 1, version - 1, actor,
+        conversationId, removed.userId(), expected(removed.version()))), count);
   }
 
   @Override
   public Mono<Boolean> leave(String conversationId, MemberRecord member, long leftSeq, String actor, Count count) {
     int version = member.version() + 1;
     // Nothing to settle for a removal: settled at its own version.
-    return changeCounted(conversationId, leave.bind(leftSeq, version, version, version - 1, actor, conversationId,
-        member.userId(), expected(member.version())), count);
+    return changeCounted(conversationId, List.of(leave.bind(leftSeq, version, version, version - 1, actor, conversationId,
+        member.userId(), expected(member.version()))), count);
   }
 
   @Override
-  public Mono<Boolean> settle(String conversationId, MemberRecord member, long joinedSeq) {
-    return applied(settle.bind(joinedSeq, member.version(), conversationId, member.userId(), expected(member.version()),
-        member.settledVersion()));
+  public Mono<Boolean> settle(String conversationId, Collection<MemberRecord> members, long head) {
+    return applied(batch(members.stream().<BatchableStatement<?>>map(member -> settle.bind(Math.max(head, member.joinedSeq()),
+        member.version(), conversationId, member.userId(), expected(member.version()), member.settledVersion())).toList()));
   }
 
   @Override
-  public Mono<Boolean> markCompleted(String conversationId, MemberRecord member) {
-    return applied(markCompleted.bind(member.version(), conversationId, member.userId(), expected(member.version())));
+  public Mono<Boolean> markCompleted(String conversationId, Collection<MemberRecord> members) {
+    return applied(batch(members.stream().<BatchableStatement<?>>map(member -> markCompleted.bind(member.version(),
+        conversationId, member.userId(), expected(member.version()))).toList()));
   }
 
   @Override
@@ -144,9 +168,18 @@ class CassandraMemberStore implements MemberStore {
     return execute(unlist.bind(member.versionWrittenAt(), member.leftSeq(), member.userId(), conversationId)).then();
   }
 
-  private Mono<Boolean> changeCounted(String conversationId, BatchableStatement<?> change, Count count) {
-    return applied(BatchStatement.newInstance(BatchType.LOGGED, change,
-        moveCount.bind(count.next(), conversationId, count.expected())));
+  private Mono<Boolean> changeCounted(String conversationId, List<BatchableStatement<?>> changes, Count count) {
+    List<BatchableStatement<?>> all = new ArrayList<>(changes);
+    all.add(moveCount.bind(count.next(), conversationId, count.expected()));
+    return applied(batch(all));
+  }
+
+  /**
+   * One conditional batch on the conversation's partition: one Paxos round decides every
+   * condition in it, and either all its statements apply or none does.
+   */
+  private static Statement<?> batch(List<BatchableStatement<?>> statements) {
+    return statements.size() == 1 ? (Statement<?>) statements.get(0) : BatchStatement.newInstance(BatchType.LOGGED, statements);
   }
 
   private static MemberRecord toRecord(String userId, Row row) {

@@ -1,0 +1,97 @@
+package dev.chatsync.fanout.expand;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chatsync.fanout.FanoutProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pace of a large group's channel-activity rounds: the interval, or longer after a round that
+ * told more members than chat.fanout.channel-activity-rate allows in it, so that a group watched by
+ * 5,000 members costs the store a bounded rate of entries.
+ */
+class ReadFanoutPaceTest {
+
+  private final MovableClock clock = new MovableClock();
+
+  @Test
+  void aRoundThatToldManyWaitsForTheRateAFewWaitTheInterval() {
+    ReadFanout pace = readFanout(200);
+
+    pace.told("big", audience(5_000, 6), 7);
+    pace.told("small", audience(10, 6), 7);
+
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(pace.due("small")).as("10 told: the 5 s interval").isTrue();
+    assertThat(pace.due("big")).as("5,000 told at 200 a second: 25 s").isFalse();
+    clock.advance(Duration.ofSeconds(19));
+    assertThat(pace.due("big")).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(pace.due("big")).isTrue();
+  }
+
+  /** Members served the head already are not told it: only those told count. */
+  @Test
+  void onlyTheMembersToldCount() {
+    ReadFanout pace = readFanout(100);
+
+    pace.told("group", audience(1_000, 7), 7);
+
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(pace.due("group")).as("1,000 served the head already: none told, so not 10 s").isTrue();
+  }
+
+  @Test
+  void aRateBelowOneIsRefusedAtStart() {
+    assertThatThrownBy(() -> readFanout(0)).hasMessageContaining("chat.fanout.channel-activity-rate");
+  }
+
+  /** {@code members} watchers, each served {@code servedHead}. */
+  private static ReadFanout.Audience audience(int members, long servedHead) {
+    Map<String, Long> served = new HashMap<>();
+    for (int i = 0; i < members; i++) {
+      served.put("member-" + i, servedHead);
+    }
+    return new ReadFanout.Audience(served, List.of(), false);
+  }
+
+  private ReadFanout readFanout(int rate) {
+    FanoutProperties properties = new FanoutProperties(Duration.ofDays(7), Duration.ofSeconds(10), Duration.ofHours(1),
+        Duration.ofSeconds(1), Duration.ofSeconds(30), 1_000, Duration.ofSeconds(5), rate, Duration.ofSeconds(5));
+    return new ReadFanout(null, null, null, null, null, null, properties, new SimpleMeterRegistry(), clock);
+  }
+
+  private static final class MovableClock extends Clock {
+
+    private Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}
