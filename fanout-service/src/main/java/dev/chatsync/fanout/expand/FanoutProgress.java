@@ -68,6 +68,15 @@ public interface FanoutProgress {
   /** Records that stage 1 told every member of the read-fanout group at {@code at}. */
   void toldEveryone(String conversationId, Instant at);
 
+  /** When stage 1 may tell the read-fanout group next (V011), or null if never written. */
+  Instant nextRoundAt(String conversationId);
+
+  /**
+   * Records when stage 1 may tell the read-fanout group next: until then its progress is behind
+   * its timeline by design, and the republisher leaves it to the reminder.
+   */
+  void nextRound(String conversationId, Instant at);
+
   /**
    * Moves the progress back to {@code seq} if it is past it, for a recovery that expands again
    * (only while no stage 1 runs), by starting a new generation whose timestamps are above every

@@ -230,7 +230,10 @@ class ReadFanout {
 
   void told(String conversationId, Audience audience, long head) {
     Instant now = clock.instant();
-    nextRound.remember(conversationId, now.plus(pause(audience.toTell(head).size())), (old, later) -> later);
+    Instant next = now.plus(pause(audience.toTell(head).size()));
+    nextRound.remember(conversationId, next, (old, later) -> later);
+    // For the republisher of any instance: the group is behind its timeline until then by design.
+    progress.nextRound(conversationId, next);
     if (audience.everyone()) {
       progress.toldEveryone(conversationId, now);
       toldEveryone.remember(conversationId, now, (old, later) -> later);

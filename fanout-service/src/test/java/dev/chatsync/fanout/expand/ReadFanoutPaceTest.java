@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsync.fanout.FanoutProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,15 @@ import org.junit.jupiter.api.Test;
 class ReadFanoutPaceTest {
 
   private final MovableClock clock = new MovableClock();
+  private final Map<String, Instant> written = new HashMap<>();
+  /** Records only when each group may be told next: the rest of the progress is not used here. */
+  private final FanoutProgress nextRounds = (FanoutProgress) Proxy.newProxyInstance(FanoutProgress.class.getClassLoader(),
+      new Class<?>[] {FanoutProgress.class}, (proxy, method, args) -> {
+        if (!method.getName().equals("nextRound")) {
+          throw new UnsupportedOperationException(method.getName());
+        }
+        return written.put((String) args[0], (Instant) args[1]);
+      });
 
   @Test
   void aRoundThatToldManyWaitsForTheRateAFewWaitTheInterval() {
@@ -31,6 +41,8 @@ class ReadFanoutPaceTest {
     pace.told("big", audience(5_000, 6), 7);
     pace.told("small", audience(10, 6), 7);
 
+    assertThat(written).as("what the republisher of any instance reads").containsEntry("big", clock.instant().plusSeconds(25))
+        .containsEntry("small", clock.instant().plusSeconds(5));
     clock.advance(Duration.ofSeconds(5));
     assertThat(pace.due("small")).as("10 told: the 5 s interval").isTrue();
     assertThat(pace.due("big")).as("5,000 told at 200 a second: 25 s").isFalse();
@@ -68,7 +80,7 @@ class ReadFanoutPaceTest {
   private ReadFanout readFanout(int rate) {
     FanoutProperties properties = new FanoutProperties(Duration.ofDays(7), Duration.ofSeconds(10), Duration.ofHours(1),
         Duration.ofSeconds(1), Duration.ofSeconds(30), 1_000, Duration.ofSeconds(5), rate, Duration.ofSeconds(5));
-    return new ReadFanout(null, null, null, null, null, null, properties, new SimpleMeterRegistry(), clock);
+    return new ReadFanout(null, null, nextRounds, null, null, null, properties, new SimpleMeterRegistry(), clock);
   }
 
   private static final class MovableClock extends Clock {

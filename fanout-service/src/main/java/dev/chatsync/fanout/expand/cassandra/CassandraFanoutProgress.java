@@ -16,6 +16,8 @@ class CassandraFanoutProgress implements FanoutProgress {
   private final PreparedStatement write;
   private final PreparedStatement selectToldEveryone;
   private final PreparedStatement writeToldEveryone;
+  private final PreparedStatement selectNextRound;
+  private final PreparedStatement writeNextRound;
 
   CassandraFanoutProgress(CqlSession session) {
     this.session = session;
@@ -27,6 +29,8 @@ class CassandraFanoutProgress implements FanoutProgress {
     // Plain, by the clock: a time that is off by a stalled writer's late write only makes the next
     // round tell everyone a little earlier or later.
     writeToldEveryone = session.prepare("UPDATE fanout_progress SET told_everyone_at = ? WHERE conversation_id = ?");
+    selectNextRound = session.prepare("SELECT next_round_at FROM fanout_progress WHERE conversation_id = ?");
+    writeNextRound = session.prepare("UPDATE fanout_progress SET next_round_at = ? WHERE conversation_id = ?");
   }
 
   @Override
@@ -58,6 +62,17 @@ class CassandraFanoutProgress implements FanoutProgress {
   @Override
   public void toldEveryone(String conversationId, Instant at) {
     session.execute(writeToldEveryone.bind(at, conversationId));
+  }
+
+  @Override
+  public Instant nextRoundAt(String conversationId) {
+    Row row = session.execute(selectNextRound.bind(conversationId)).one();
+    return row == null ? null : row.getInstant("next_round_at");
+  }
+
+  @Override
+  public void nextRound(String conversationId, Instant at) {
+    session.execute(writeNextRound.bind(at, conversationId));
   }
 
   @Override
