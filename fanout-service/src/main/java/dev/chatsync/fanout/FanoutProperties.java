@@ -23,8 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     large group
  * @param channelActivityRate the most channel-activity entries a second one large group costs:
  *     a round that told N members is followed by the next one no sooner than N / rate seconds
- *     later (if that is longer than the interval), so that a group's entries cost the store a
- *     bounded rate however many members watch it
+ *     later (if that is longer than the interval, and at most a quarter of the republish
+ *     look-back), so that a group's entries cost the store a bounded rate however many members
+ *     watch it
  * @param memberCountFresh how long stage 1 trusts a group's member count before reading it again
  */
 @ConfigurationProperties("chat.fanout")

@@ -10,6 +10,7 @@ import dev.chatsync.contracts.RecentActivity;
 import dev.chatsync.contracts.Topic;
 import dev.chatsync.contracts.Topics;
 import dev.chatsync.contracts.WatchStamps;
+import dev.chatsync.fanout.ProgressStamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,9 +143,7 @@ class ReadFanoutIT extends FanoutITSupport {
       addMember(member, 0);
     }
     memberCount(1_001);
-    // message-service marks a conversation with sends for the republisher to look at.
-    cql.execute("INSERT INTO recent_conversations (minute, shard, conversation_id) VALUES (?, ?, ?)",
-        RecentActivity.minuteOf(Instant.now()), RecentActivity.shardOf(conversationId), conversationId);
+    markRecent();
     try (KafkaConsumer<String, byte[]> announcements = readerFromEnd(Topics.MESSAGES)) {
       sendAndAnnounce(1, 1);
       await().atMost(DELIVERY).until(() -> activity(bob).equals(List.of(1L)));
@@ -159,6 +158,74 @@ class ReadFanoutIT extends FanoutITSupport {
       });
       assertThat(progress()).isEqualTo(tuple(3L, true));
     }
+  }
+
+  /**
+   * A message whose publish was lost, in a large group waiting for its next round (20 members told
+   * at 2 entries a second: 10 s on). Stage 1 never saw it, so no reminder stands for it: the
+   * republisher announces it at once, and it is published live before the round is due (P1).
+   */
+  @Test
+  void aLostPublishInALargeGroupWaitingForItsRoundIsAnnouncedBeforeTheRound() {
+    addMember(bob, 0);
+    for (int i = 0; i < 19; i++) {
+      addMember("member" + i + "-" + suffix, 0);
+    }
+    memberCount(1_001);
+    markRecent();
+    try (KafkaConsumer<String, byte[]> live = channelMessages()) {
+      sendAndAnnounce(1, 1);
+      await().atMost(DELIVERY).until(() -> activity(bob).equals(List.of(1L)));
+      Instant nextRound = cql.execute("SELECT next_round_at FROM fanout_progress WHERE conversation_id = ?", conversationId)
+          .one().getInstant("next_round_at");
+
+      appendToTimeline(2); // stored; its publish was lost
+
+      List<Long> publishedAt = new ArrayList<>();
+      await().atMost(DELIVERY).until(() -> {
+        live.poll(Duration.ofMillis(200)).forEach(record -> {
+          MessageAppended message = Topics.CHANNEL_MESSAGE.decode(record.value());
+          if (message.conversationId().equals(conversationId) && message.seq() == 2) {
+            publishedAt.add(record.timestamp());
+          }
+        });
+        return !publishedAt.isEmpty();
+      });
+      assertThat(Instant.ofEpochMilli(publishedAt.get(0))).as("message 2 published live, the round due at %s", nextRound)
+          .isBefore(nextRound);
+    }
+  }
+
+  /**
+   * The instance that held a large group's reminder died: the group's progress (1) is behind what
+   * was published live (3), its next round was due a second ago, and no instance remembers it. The
+   * republisher announces it, and its watcher is told the head (P1).
+   */
+  @Test
+  void aLargeGroupWhoseReminderDiedWithItsInstanceIsToldOnceItsRoundWasDue() {
+    addMember(alice, 0);
+    addMember(bob, 0);
+    memberCount(1_001);
+    sendAndAnnounce(1, 1);
+    await().atMost(DELIVERY).until(() -> activity(bob).equals(List.of(1L)));
+    watch(bob, 1);
+    // What the dead instance left: 2 and 3 published live, its round due a second ago.
+    appendToTimeline(2);
+    appendToTimeline(3);
+    cql.execute("UPDATE fanout_progress USING TIMESTAMP ? SET live_seq = 3 WHERE conversation_id = ?",
+        ProgressStamps.of(3), conversationId);
+    cql.execute("UPDATE fanout_progress SET next_round_at = ? WHERE conversation_id = ?", Instant.now().minusSeconds(1),
+        conversationId);
+    markRecent();
+
+    await().atMost(DELIVERY).until(() -> activity(bob).contains(3L));
+    assertThat(progress()).isEqualTo(tuple(3L, true));
+  }
+
+  /** What message-service does before it appends: the republisher looks at conversations marked so. */
+  private void markRecent() {
+    cql.execute("INSERT INTO recent_conversations (minute, shard, conversation_id) VALUES (?, ?, ?)",
+        RecentActivity.minuteOf(Instant.now()), RecentActivity.shardOf(conversationId), conversationId);
   }
 
   private void sendAndAnnounce(long from, long to) {

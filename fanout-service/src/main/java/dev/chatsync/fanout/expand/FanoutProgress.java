@@ -68,14 +68,24 @@ public interface FanoutProgress {
   /** Records that stage 1 told every member of the read-fanout group at {@code at}. */
   void toldEveryone(String conversationId, Instant at);
 
-  /** When stage 1 may tell the read-fanout group next (V011), or null if never written. */
-  Instant nextRoundAt(String conversationId);
+  /**
+   * Where a read-fanout group stands between rounds (V011).
+   *
+   * @param nextAt when stage 1 may tell it next; null if never written
+   * @param liveSeq the newest seq stage 1 published live; 0 if none
+   */
+  record Pause(Instant nextAt, long liveSeq) {}
+
+  Pause pause(String conversationId);
 
   /**
    * Records when stage 1 may tell the read-fanout group next: until then its progress is behind
    * its timeline by design, and the republisher leaves it to the reminder.
    */
   void nextRound(String conversationId, Instant at);
+
+  /** Records that every message of the read-fanout group up to {@code seq} was published live; the furthest stands. */
+  void publishedLive(String conversationId, long seq);
 
   /**
    * Moves the progress back to {@code seq} if it is past it, for a recovery that expands again

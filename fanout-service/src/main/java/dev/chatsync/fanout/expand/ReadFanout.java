@@ -76,6 +76,7 @@ class ReadFanout {
   private final int threshold;
   private final Duration interval;
   private final int rate;
+  private final Duration republishLookback;
   private final Duration countFresh;
   private final Clock clock;
   private final Counter told;
@@ -120,6 +121,7 @@ class ReadFanout {
           + properties.channelActivityRate());
     }
     this.rate = properties.channelActivityRate();
+    this.republishLookback = properties.republishLookback();
     this.countFresh = properties.memberCountFresh();
     this.clock = clock;
     this.told = Counter.builder("chat.fanout.channel.told")
@@ -225,15 +227,17 @@ class ReadFanout {
 
   /** After the broker has a round's records: what was published and told. */
   void published(TimelineMessage newest) {
+    progress.publishedLive(newest.conversationId(), newest.seq());
     live.remember(newest.conversationId(), newest, (old, now) -> now.seq() > old.seq() ? now : old);
   }
 
   void told(String conversationId, Audience audience, long head) {
     Instant now = clock.instant();
     Instant next = now.plus(pause(audience.toTell(head).size()));
-    nextRound.remember(conversationId, next, (old, later) -> later);
-    // For the republisher of any instance: the group is behind its timeline until then by design.
+    // Stored first: should the write fail, the round is retried at once, not a pause later. For the
+    // republisher of any instance: the group is behind its timeline until then by design.
     progress.nextRound(conversationId, next);
+    nextRound.remember(conversationId, next, (old, later) -> later);
     if (audience.everyone()) {
       progress.toldEveryone(conversationId, now);
       toldEveryone.remember(conversationId, now, (old, later) -> later);
@@ -243,10 +247,15 @@ class ReadFanout {
     }
   }
 
-  /** The interval, or longer after a round that told more members than the rate allows in it. */
+  /**
+   * The interval, or longer after a round that told more members than the rate allows in it; never
+   * longer than a quarter of the republisher's look-back, which must still see the group when the
+   * pause ends should the reminder be lost with this instance (P1).
+   */
   Duration pause(int told) {
     Duration paced = Duration.ofMillis(told * 1000L / rate);
-    return paced.compareTo(interval) > 0 ? paced : interval;
+    Duration longest = republishLookback.dividedBy(4);
+    return paced.compareTo(interval) <= 0 ? interval : paced.compareTo(longest) > 0 ? longest : paced;
   }
 
   /**

@@ -97,7 +97,7 @@ class Republisher {
     if (newest.isEmpty()) {
       return true;
     }
-    if (fanned.readFanout() && awaitingItsRound(conversationId)) {
+    if (fanned.readFanout() && awaitingItsRound(conversationId, newest.get().seq())) {
       // Behind by design: its messages are published live and told at its next round, which its
       // reminder brings. Not caught up either: looked at again, and announced if still stuck after.
       return false;
@@ -114,9 +114,13 @@ class Republisher {
     return false;
   }
 
-  /** A read-fanout group whose next round is still to come (V011): no instance has failed it yet. */
-  private boolean awaitingItsRound(String conversationId) {
-    Instant next = progress.nextRoundAt(conversationId);
-    return next != null && clock.instant().isBefore(next);
+  /**
+   * A read-fanout group whose newest message stage 1 published live, and whose next round is still
+   * to come (V011): no instance has failed it yet. A message stage 1 never saw (its publish was
+   * lost) is past the seq published live: announced as any other.
+   */
+  private boolean awaitingItsRound(String conversationId, long newest) {
+    FanoutProgress.Pause pause = progress.pause(conversationId);
+    return newest <= pause.liveSeq() && pause.nextAt() != null && clock.instant().isBefore(pause.nextAt());
   }
 }

@@ -63,6 +63,16 @@ class ReadFanoutPaceTest {
     assertThat(pace.due("group")).as("1,000 served the head already: none told, so not 10 s").isTrue();
   }
 
+  /** A pause never outlasts a quarter of the republisher's look-back (1 h here), which must still see the group after it (P1). */
+  @Test
+  void noPauseOutlastsAQuarterOfTheRepublishersLookBack() {
+    ReadFanout pace = readFanout(1);
+
+    assertThat(pace.pause(100_000)).as("100,000 told at 1 a second").isEqualTo(Duration.ofMinutes(15));
+    assertThat(pace.pause(600)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(pace.pause(3)).isEqualTo(Duration.ofSeconds(5));
+  }
+
   @Test
   void aRateBelowOneIsRefusedAtStart() {
     assertThatThrownBy(() -> readFanout(0)).hasMessageContaining("chat.fanout.channel-activity-rate");

@@ -16,8 +16,9 @@ class CassandraFanoutProgress implements FanoutProgress {
   private final PreparedStatement write;
   private final PreparedStatement selectToldEveryone;
   private final PreparedStatement writeToldEveryone;
-  private final PreparedStatement selectNextRound;
+  private final PreparedStatement selectPause;
   private final PreparedStatement writeNextRound;
+  private final PreparedStatement writeLiveSeq;
 
   CassandraFanoutProgress(CqlSession session) {
     this.session = session;
@@ -29,8 +30,10 @@ class CassandraFanoutProgress implements FanoutProgress {
     // Plain, by the clock: a time that is off by a stalled writer's late write only makes the next
     // round tell everyone a little earlier or later.
     writeToldEveryone = session.prepare("UPDATE fanout_progress SET told_everyone_at = ? WHERE conversation_id = ?");
-    selectNextRound = session.prepare("SELECT next_round_at FROM fanout_progress WHERE conversation_id = ?");
+    selectPause = session.prepare("SELECT next_round_at, live_seq FROM fanout_progress WHERE conversation_id = ?");
     writeNextRound = session.prepare("UPDATE fanout_progress SET next_round_at = ? WHERE conversation_id = ?");
+    // Stamped with the seq: the furthest published stands whatever order writes land in.
+    writeLiveSeq = session.prepare("UPDATE fanout_progress USING TIMESTAMP ? SET live_seq = ? WHERE conversation_id = ?");
   }
 
   @Override
@@ -65,14 +68,20 @@ class CassandraFanoutProgress implements FanoutProgress {
   }
 
   @Override
-  public Instant nextRoundAt(String conversationId) {
-    Row row = session.execute(selectNextRound.bind(conversationId)).one();
-    return row == null ? null : row.getInstant("next_round_at");
+  public Pause pause(String conversationId) {
+    Row row = session.execute(selectPause.bind(conversationId)).one();
+    return row == null ? new Pause(null, 0)
+        : new Pause(row.getInstant("next_round_at"), row.isNull("live_seq") ? 0 : row.getLong("live_seq"));
   }
 
   @Override
   public void nextRound(String conversationId, Instant at) {
     session.execute(writeNextRound.bind(at, conversationId));
+  }
+
+  @Override
+  public void publishedLive(String conversationId, long seq) {
+    session.execute(writeLiveSeq.bind(ProgressStamps.of(seq), seq, conversationId));
   }
 
   @Override
