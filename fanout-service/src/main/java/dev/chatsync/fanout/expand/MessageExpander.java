@@ -270,7 +270,11 @@ class MessageExpander implements ConsumerSeekAware {
         Topics.MESSAGE_APPENDED, record, "the timeline of " + conversationId + " has no seq " + (fanned + 1))));
     // After the broker has the round's records (P1). If someone else moved the progress further
     // meanwhile, theirs stands; this round's records were sent and stage 2 absorbs repeats (P2).
-    published.values().forEach(readFanout::published);
+    // Each a store write (the seq published live, for the republisher): at once, as the other per-conversation steps.
+    eachAtOnce(published.keySet(), conversationId -> {
+      readFanout.published(published.get(conversationId));
+      return true;
+    });
     // Watchers come off only once their entries are on the broker: a crash before tells them again (P1).
     eachAtOnce(told.keySet(), conversationId -> {
       readFanout.told(conversationId, told.get(conversationId), published.get(conversationId).seq());
